@@ -1,0 +1,62 @@
+# Spanglish — everyday commands. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@python=$$(bin/find-python) && echo "Using $$python" && \
+	  ( [ -x $(PY) ] || $$python -m venv $(VENV) )
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install pinned dependencies
+
+.env:
+	cp .env.example .env
+
+run: install .env migrate seed serve ## Set up everything and serve the site with demo data
+
+migrate: install .env
+	$(PY) manage.py migrate --no-input
+
+seed: install .env
+	$(PY) manage.py seed_demo
+
+serve:
+	@echo "Spanglish: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install ## Run the background task worker (production uses TASKS_BACKEND=database)
+	$(PY) manage.py db_worker
+
+test: install .env ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Refresh and compile translations (needs gettext)
+	$(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=staticfiles --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install ## Benchmarks on PostgreSQL with production settings; writes BENCHMARKS.md
+	$(PY) -m bench
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=spanglish.example.org SITE_URL=https://spanglish.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from community import services
+from community.models import AuditLog, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "role", "language", "is_active", "created_at"]
+    list_filter = ["role", "language", "is_active"]
+    search_fields = ["email", "name", "phone"]
+    readonly_fields = [
+        "id",
+        "last_login",
+        "date_joined",
+        "created_at",
+        "updated_at",
+        "is_staff",
+        "is_superuser",
+    ]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["name", "phone", "language"]}),
+        (_("Role"), {"fields": ["role", "is_active", "is_staff", "is_superuser"]}),
+        (
+            _("Record"),
+            {"fields": ["id", "last_login", "date_joined", "created_at", "updated_at"]},
+        ),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "role", "password1", "password2"],
+            },
+        )
+    ]
+    filter_horizontal = []
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("role")  # only admins change roles
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        role = obj.role
+        if change and "role" in form.changed_data:
+            obj.role = form.initial.get("role", role)
+            super().save_model(request, obj, form, change)
+            services.user_set_role(
+                user=obj, role=role, actor=request.user, request=request
+            )
+        else:
+            super().save_model(request, obj, form, change)
+            if not change:
+                services.user_set_role(
+                    user=obj, role=role, actor=request.user, request=request
+                )
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: nobody edits or deletes history from the site."""
+
+    list_display = [
+        "timestamp",
+        "action",
+        "actor_label",
+        "target_label",
+        "ip_address",
+        "request_id",
+    ]
+    list_filter = ["action", "target_type", "timestamp"]
+    search_fields = ["action", "actor_label", "target_label", "target_id", "request_id"]
+    date_hierarchy = "timestamp"
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

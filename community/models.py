@@ -1,0 +1,139 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from spanglish.db import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    ORGANIZER = "organizer", _("Organizer")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    MEMBER = "member", _("Member")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("role", Role.MEMBER)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["role"] = Role.ADMIN
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
+    """A person: member, volunteer, organizer or admin. Email is the login."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.MEMBER
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Derived from role by community.roles.apply_role; kept as columns because
+    # Django Admin and PermissionsMixin read them.
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        # Normalised fields only; role changes with their groups go through
+        # community.services.user_set_role.
+        from community.roles import apply_role_flags
+
+        self.email = (self.email or "").strip().lower()
+        apply_role_flags(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role in (Role.ADMIN, Role.ORGANIZER)
+
+    @property
+    def is_door_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
+
+    def get_short_name(self):
+        return (self.name or self.email).split(" ")[0]
+
+    def get_full_name(self):
+        return self.name
+
+
+class AuditLog(models.Model):
+    """An append-only record of a sensitive action. Never edited or deleted by the site."""
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor label"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(
+        _("target id"), max_length=64, blank=True, db_index=True
+    )
+    target_label = models.CharField(_("target"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=128, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

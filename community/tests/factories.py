@@ -1,0 +1,23 @@
+import factory
+
+from community.models import Role, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    name = factory.Faker("name")
+    role = Role.MEMBER
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def groups_for_role(self, create, extracted, **kwargs):
+        if create:
+            from community.roles import apply_role_groups
+
+            self.save()
+            apply_role_groups(self)

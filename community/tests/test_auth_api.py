@@ -1,0 +1,140 @@
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+
+from community.models import Role, User
+from community.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(
+        "/api/auth/login", {"email": email, "password": password}, format="json"
+    )
+
+
+def test_login_returns_tokens_and_me_works(api_client, member):
+    tokens = login(api_client, member.email).json()
+    assert {"access", "refresh"} <= set(tokens)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    me = api_client.get("/api/auth/me").json()
+    assert me == {
+        "id": str(member.id),
+        "email": member.email,
+        "name": member.name,
+        "phone": member.phone,
+        "role": "member",
+        "language": member.language,
+    }
+
+
+def test_login_is_case_insensitive_on_email(api_client, member):
+    assert login(api_client, member.email.upper()).status_code == 200
+
+
+def test_wrong_password_is_401_with_error_shape(api_client, member):
+    response = login(api_client, member.email, "nope")
+    assert response.status_code == 401
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_access_token_has_audience(api_client, member):
+    import jwt
+
+    access = login(api_client, member.email).json()["access"]
+    claims = jwt.decode(access, options={"verify_signature": False})
+    assert claims["aud"] == "spanglish-api"
+
+
+def test_refresh_rotates_and_old_refresh_stops_working(api_client, member):
+    first = login(api_client, member.email).json()["refresh"]
+    response = api_client.post("/api/auth/refresh", {"refresh": first}, format="json")
+    assert response.status_code == 200
+    second = response.json()["refresh"]
+    assert second != first
+    again = api_client.post("/api/auth/refresh", {"refresh": first}, format="json")
+    assert again.status_code == 401
+
+
+def test_logout_blacklists_refresh(api_client, member):
+    refresh = login(api_client, member.email).json()["refresh"]
+    assert (
+        api_client.post(
+            "/api/auth/logout", {"refresh": refresh}, format="json"
+        ).status_code
+        == 200
+    )
+    after = api_client.post("/api/auth/refresh", {"refresh": refresh}, format="json")
+    assert after.status_code == 401
+
+
+def test_register_applies_password_validators(api_client):
+    weak = api_client.post(
+        "/api/auth/register",
+        {"email": "new@example.com", "password": "123", "name": "N"},
+        format="json",
+    )
+    assert weak.status_code == 400
+    assert "password" in weak.json()["error"]["fields"]
+    assert not User.objects.filter(email="new@example.com").exists()
+    ok = api_client.post(
+        "/api/auth/register",
+        {
+            "email": "New@Example.com",
+            "password": "a-long-unusual-passphrase",
+            "name": "Nuria",
+        },
+        format="json",
+    )
+    assert ok.status_code == 201
+    assert ok.json()["email"] == "new@example.com"
+    assert ok.json()["role"] == "member"
+
+
+def test_register_duplicate_email_is_400(api_client, member):
+    response = api_client.post(
+        "/api/auth/register",
+        {
+            "email": member.email.upper(),
+            "password": "a-long-unusual-passphrase",
+            "name": "X",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+
+
+def test_me_requires_authentication(api_client):
+    response = api_client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_repeated_failures_lock_out_with_clear_message(api_client, member, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        login(api_client, member.email, "wrong")
+    locked = login(api_client, member.email)  # even the right password
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.json()["error"]["message"]
+
+
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = UserFactory()
+    user.set_password("some-pass-phrase")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_createsuperuser_noinput_yields_admin(monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "Boss@Example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-unusual-passphrase")
+    monkeypatch.setenv("DJANGO_SUPERUSER_NAME", "Boss")
+    call_command("createsuperuser", "--noinput", verbosity=0)
+    boss = User.objects.get(email="boss@example.com")
+    assert boss.role == Role.ADMIN and boss.is_superuser and boss.is_staff
+    assert boss.check_password("a-long-unusual-passphrase")

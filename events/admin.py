@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events import services
+from events.models import Event
+from tickets.selectors import with_seats_held
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "starts_at",
+        "venue_name",
+        "price",
+        "currency",
+        "status",
+        "capacity",
+        "seats_held",
+        "seats_left_display",
+    ]
+    list_filter = ["status", "starts_at", "currency"]
+    search_fields = ["title_es", "title_en", "slug", "venue_name", "public_id"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ["id", "public_id", "sequence", "created_at", "updated_at"]
+    raw_id_fields = ["banner"]
+    actions = ["publish_events", "cancel_events"]
+    fieldsets = [
+        (None, {"fields": ["slug", "status", "public_id"]}),
+        (
+            _("Text"),
+            {"fields": ["title_es", "title_en", "description_es", "description_en"]},
+        ),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "venue_name",
+                    "venue_address",
+                    "map_url",
+                ]
+            },
+        ),
+        (_("Seats and price"), {"fields": ["capacity", "price", "currency"]}),
+        (_("Images"), {"fields": ["banner"]}),
+        (
+            _("Record"),
+            {
+                "fields": ["id", "sequence", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return with_seats_held(super().get_queryset(request))
+
+    @admin.display(description=_("seats held"), ordering="seats_held_count")
+    def seats_held(self, obj):
+        return obj.seats_held_count
+
+    @admin.display(description=_("seats left"))
+    def seats_left_display(self, obj):
+        return obj.seats_left
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in form.cleaned_data
+            }
+            services.event_update(
+                event=obj, actor=request.user, request=request, **fields
+            )
+        else:
+            fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
+            created = services.event_create(
+                actor=request.user, request=request, **fields
+            )
+            obj.pk = created.pk
+
+    @admin.action(description=_("Publish selected events"), permissions=["change"])
+    def publish_events(self, request, queryset):
+        for event in queryset:
+            services.event_publish(event=event, actor=request.user, request=request)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%d event published.", "%d events published.", n) % n,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Cancel selected events"), permissions=["change"])
+    def cancel_events(self, request, queryset):
+        for event in queryset:
+            services.event_cancel(event=event, actor=request.user, request=request)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%d event cancelled.", "%d events cancelled.", n) % n,
+            messages.SUCCESS,
+        )

@@ -1,0 +1,92 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from events.models import Event, EventStatus
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event with both language versions and `title`/`description` in the
+    request's language (falling back to the other)."""
+
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    seats_left = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "public_id",
+            "slug",
+            "title",
+            "description",
+            "title_es",
+            "title_en",
+            "description_es",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "venue_address",
+            "map_url",
+            "price",
+            "currency",
+            "capacity",
+            "seats_left",
+            "status",
+            "url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, event) -> str:
+        return settings.SITE_URL + event.get_absolute_url()
+
+
+class EventWriteSerializer(serializers.ModelSerializer):
+    """Input for create and update. `title`/`description` alone are stored in the
+    site's default language."""
+
+    title = serializers.CharField(write_only=True, required=False, max_length=200)
+    description = serializers.CharField(
+        write_only=True, required=False, allow_blank=True
+    )
+    status = serializers.ChoiceField(choices=EventStatus.choices, required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "title_es",
+            "title_en",
+            "description_es",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "venue_address",
+            "map_url",
+            "price",
+            "currency",
+            "capacity",
+            "status",
+        ]
+        extra_kwargs = {"slug": {"required": False, "validators": []}}
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        lang = settings.LANGUAGE_CODE
+        for plain in ("title", "description"):
+            if plain in values:
+                values.setdefault(f"{plain}_{lang}", values.pop(plain))
+        return values
+
+
+class EventFilterSerializer(serializers.Serializer):
+    starts_after = serializers.DateTimeField(required=False)
+    starts_before = serializers.DateTimeField(required=False)
+    status = serializers.ChoiceField(choices=EventStatus.choices, required=False)

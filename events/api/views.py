@@ -1,0 +1,135 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from events import services
+from events.api.serializers import (
+    EventFilterSerializer,
+    EventSerializer,
+    EventWriteSerializer,
+)
+from events.selectors import event_list_for
+from spanglish.api.permissions import ReadOnlyOrOrganizer
+
+
+class EventListCreateView(GenericAPIView):
+    permission_classes = [ReadOnlyOrOrganizer]
+    serializer_class = EventSerializer
+
+    def get_queryset(self):
+        return event_list_for(self.request.user).order_by("starts_at")
+
+    @extend_schema(
+        tags=["events"],
+        summary="List events",
+        description="Public. Anonymous users and members see published events; organizers "
+        "and admins see every status. Filter with `starts_after`, `starts_before`, `status`.",
+        parameters=[EventFilterSerializer],
+    )
+    def get(self, request):
+        filters = EventFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = self.get_queryset()
+        if value := filters.validated_data.get("starts_after"):
+            qs = qs.filter(starts_at__gte=value)
+        if value := filters.validated_data.get("starts_before"):
+            qs = qs.filter(starts_at__lte=value)
+        if value := filters.validated_data.get("status"):
+            qs = qs.filter(status=value)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["events"],
+        summary="Create an event",
+        description="Organizers and admins.",
+        request=EventWriteSerializer,
+        responses={201: EventSerializer},
+    )
+    def post(self, request):
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = services.event_create(
+            actor=request.user, request=request, **serializer.validated_data
+        )
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class EventDetailView(GenericAPIView):
+    permission_classes = [ReadOnlyOrOrganizer]
+    serializer_class = EventSerializer
+
+    def get_queryset(self):
+        return event_list_for(self.request.user)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(
+        tags=["events"],
+        summary="One event",
+        description="Public (published events); "
+        "organizers and admins see every status.",
+    )
+    def get(self, request, pk):
+        return Response(EventSerializer(self.get_object()).data)
+
+    @extend_schema(
+        tags=["events"],
+        summary="Update an event",
+        description="Organizers and admins. Fields left out keep their value.",
+        request=EventWriteSerializer,
+        responses={200: EventSerializer},
+    )
+    def put(self, request, pk):
+        event = self.get_object()
+        serializer = EventWriteSerializer(event, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        event = services.event_update(
+            event=event,
+            actor=request.user,
+            request=request,
+            **serializer.validated_data,
+        )
+        return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data)
+
+    @extend_schema(
+        tags=["events"],
+        summary="Update part of an event",
+        description="Organizers and admins.",
+        request=EventWriteSerializer,
+        responses={200: EventSerializer},
+    )
+    def patch(self, request, pk):
+        return self.put(request, pk)
+
+    @extend_schema(
+        tags=["events"],
+        summary="Delete an event",
+        description="Organizers and admins. An event that has tickets is cancelled instead "
+        "of deleted; the response says so (200). Otherwise 204.",
+        responses={
+            204: OpenApiResponse(description="Deleted"),
+            200: inline_serializer(
+                "EventCancelledInsteadOfDeleted",
+                {"detail": serializers.CharField(), "event": EventSerializer()},
+            ),
+        },
+    )
+    def delete(self, request, pk):
+        event = self.get_object()
+        deleted = services.event_delete(
+            event=event, actor=request.user, request=request
+        )
+        if deleted:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        event = self.get_queryset().get(pk=pk)
+        return Response(
+            {
+                "detail": "The event has tickets, so it was cancelled instead of deleted.",
+                "event": EventSerializer(event).data,
+            },
+            status=status.HTTP_200_OK,
+        )

@@ -1,0 +1,180 @@
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from spanglish import currency
+from spanglish.db import TimeStampedModel
+from spanglish.i18n import translated
+
+PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i confusion
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=EventStatus.PUBLISHED)
+
+    def visible(self):
+        """What the public site lists: published and completed events."""
+        return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED])
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Event(TimeStampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    public_id = models.CharField(
+        _("public id"),
+        max_length=16,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("0 means free."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default=settings.DEFAULT_CURRENCY
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), default=20, validators=[MinValueValidator(1)]
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EventStatus.choices,
+        default=EventStatus.DRAFT,
+        db_index=True,
+    )
+    banner = models.ForeignKey(
+        "media.Media",
+        verbose_name=_("banner image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Grows with every change a calendar should notice (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="event_capacity_min_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="event_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not (self.title_es or self.title_en):
+            errors["title_es"] = _("Give a title in Spanish or English.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("Capacity must be at least 1.")
+        if self.price is not None and self.price < 0:
+            errors["price"] = _("The price cannot be negative.")
+        code = (self.currency or "").upper()
+        if not currency.is_currency(code):
+            errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
+                "code": self.currency
+            }
+        else:
+            self.currency = code
+            if self.price is not None and self.price != self.price.quantize(
+                Decimal(1).scaleb(-currency.minor_units(code))
+            ):
+                errors["price"] = _(
+                    "%(code)s has %(digits)s decimal places; the price has more."
+                ) % {"code": code, "digits": currency.minor_units(code)}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def seats_left(self) -> int:
+        """Uses the `seats_held_count` annotation when the queryset has it."""
+        held = getattr(self, "seats_held_count", None)
+        if held is None:
+            from tickets.selectors import seats_held
+
+            held = seats_held(event=self)
+        return max(self.capacity - held, 0)
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.seats_left <= 0
+
+    @property
+    def is_bookable(self) -> bool:
+        return self.status == EventStatus.PUBLISHED and not self.is_past

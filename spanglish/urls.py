@@ -1,0 +1,50 @@
+"""Root URLs.
+
+Visitor pages live under /es/ and /en/ (i18n_patterns); the API, webhooks, health
+probes and embeddable routes are language-neutral.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from spanglish import views
+
+handler400 = "spanglish.views.bad_request"
+handler403 = "spanglish.views.permission_denied"
+handler404 = "spanglish.views.page_not_found"
+handler500 = "spanglish.views.server_error"
+
+api_patterns = [
+    path("", include("community.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("tickets.api.urls")),
+    path("", include("payments.api.urls")),
+    path("", include("media.api.urls")),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(
+        r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"
+    ),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("events.urls")),
+    path("account/", include("community.urls")),
+    path("tickets/", include("tickets.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,157 @@
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from spanglish.db import TimeStampedModel
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # easy to read aloud and type
+CODE_LENGTH = 12  # 32**12 ≈ 1.2e18 possibilities: unguessable
+
+
+def new_ticket_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_ticket_code(raw: str) -> str:
+    """Accept what a scanner or a person typed: any case, dashes and spaces."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+class TicketStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Pending payment")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    EXPIRED = "expired", _("Expired")
+
+
+# Statuses of a ticket its holder still has (one per person per event).
+ACTIVE_STATUSES = (
+    TicketStatus.PENDING_PAYMENT,
+    TicketStatus.CONFIRMED,
+    TicketStatus.CHECKED_IN,
+)
+
+
+class PaymentMethod(models.TextChoices):
+    FREE = "free", _("Free")
+    ONLINE = "online", _("Online")
+    DOOR = "door", _("Pay at the door")
+
+
+class TicketQuerySet(models.QuerySet):
+    def holding_seats(self, now=None):
+        """Seats held = confirmed + checked in + unexpired pending."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status__in=[TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN])
+            | Q(status=TicketStatus.PENDING_PAYMENT, hold_expires_at__gt=now)
+        )
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def stale_pending(self, now=None):
+        return self.filter(
+            status=TicketStatus.PENDING_PAYMENT,
+            hold_expires_at__lte=now or timezone.now(),
+        )
+
+
+class Ticket(TimeStampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=TicketStatus.choices, db_index=True
+    )
+    attendee_name = models.CharField(_("attendee name"), max_length=150, blank=True)
+    attendee_email = models.EmailField(_("attendee email"), blank=True)
+    code = models.CharField(
+        _("ticket code"),
+        max_length=32,
+        unique=True,
+        default=new_ticket_code,
+        editable=False,
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=8, choices=PaymentMethod.choices
+    )
+    amount_due = models.DecimalField(
+        _("amount due at the door"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+    hold_expires_at = models.DateTimeField(_("seat held until"), null=True, blank=True)
+    checkin_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at"]
+        constraints = [
+            # One ticket per person per event, enforced by the database too.
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="ticket_one_active_per_user_event",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TicketStatus.CHECKED_IN)
+                | Q(checkin_at__isnull=False),
+                name="ticket_checked_in_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return f"{self.attendee_name or self.attendee_email} — {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("tickets:detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def holds_seat(self) -> bool:
+        if self.status in (TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN):
+            return True
+        return bool(
+            self.status == TicketStatus.PENDING_PAYMENT
+            and self.hold_expires_at
+            and self.hold_expires_at > timezone.now()
+        )
