@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tickets",
     "payments",
     "media",
+    "calendars",
+    "operations",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ api_patterns = [
     path("", include("tickets.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("media.api.urls")),
+    path("", include("calendars.api.urls")),
+    path("", include("operations.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"
@@ -33,6 +35,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("api/", include(api_patterns)),
+    # Language-neutral, embeddable and machine routes (calendar files, widget, tracking).
+    path("", include("calendars.urls")),
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -41,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("account/", include("community.urls")),
     path("tickets/", include("tickets.urls")),
+    path("payments/", include("payments.urls")),
     prefix_default_language=True,
 )
 
