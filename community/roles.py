@@ -12,14 +12,10 @@ ORGANIZER_GROUP = "Organizers"
 VOLUNTEER_GROUP = "Volunteers"
 
 # Whole apps an organizer manages; new models in them are covered automatically.
-ORGANIZER_APPS = ("events", "tickets", "payments", "media")
+ORGANIZER_APPS = ("events", "tickets", "payments", "media", "emails", "calendars")
 ORGANIZER_EXTRA = (
     ("community", "view_user"),
     ("community", "view_auditlog"),
-    ("community", "view_emaillog"),
-    ("community", "add_bulkemail"),
-    ("community", "change_bulkemail"),
-    ("community", "view_bulkemail"),
 )
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "media",
     "calendars",
     "operations",
+    "emails",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
 """Transactional emails other apps ask for. Each call queues one email per recipient
-(in the recipient's language, HTML and plain text) through community.emails, after
-the surrounding transaction commits.
+(in the recipient's language, HTML and plain text) after the surrounding transaction
+commits, so a rolled-back booking never sends mail.
 
-The community issue owns the implementation; until then these are no-ops.
+The emails work owns the implementation; until it lands these are no-ops.
 """
 
 
