@@ -25,7 +25,9 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_fast_and_isolated):
+    # Depends on the settings fixture above so it clears the test cache, not the
+    # one from the environment (autouse fixtures otherwise run in name order).
     from django.core.cache import cache
 
     cache.clear()

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from community.middleware import current_request
 from community.models import AuditLog
 from spanglish.middleware import current_request_id
 from spanglish.net import client_ip
@@ -18,6 +19,9 @@ def audit_record(
     """Append an audit entry. Runs inside the caller's transaction, so it commits or
     rolls back with the change it records."""
     actor = actor if (actor is not None and actor.is_authenticated) else None
+    if request is None:
+        request = current_request()
+    request = getattr(request, "_request", request)  # DRF's wrapper → HttpRequest
     return AuditLog.objects.create(
         actor=actor,
         actor_label=actor.email if actor else "",
@@ -25,7 +29,7 @@ def audit_record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:254] if target is not None else "",
-        ip_address=client_ip(request) or None if request is not None else None,
+        ip_address=(client_ip(request) or None) if request is not None else None,
         request_id=current_request_id(),
         changes=changes or {},
     )

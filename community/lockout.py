@@ -29,3 +29,17 @@ def lockout_response(request, credentials=None, *args, **kwargs):
     return render(
         request, "community/locked_out.html", {"message": lockout_message()}, status=429
     )
+
+
+def axes_username(request, credentials=None) -> str:
+    """The account an attempt is against, the same key from site, admin and API."""
+    credentials = credentials or {}
+    post = getattr(request, "POST", {}) or {}
+    raw = (
+        credentials.get("email")
+        or credentials.get("username")
+        or post.get("email")
+        or post.get("username")
+        or ""
+    )
+    return str(raw).strip().lower()

@@ -18,7 +18,18 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def news_recipients(self):
+        """Members who may get news: active, consented, and with a verified address
+        (double opt-in: consent from an unverified address could be someone else's)."""
+        return self.filter(
+            is_active=True,
+            marketing_consent=True,
+            email_verified_at__isnull=False,
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -63,6 +74,16 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     # Django Admin and PermissionsMixin read them.
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        _("email verified at"), null=True, blank=True
+    )
+    # Consent to news by email, with the time it was last given or withdrawn;
+    # the full history is in the audit trail (user.consent_given / _withdrawn).
+    marketing_consent = models.BooleanField(_("news by email"), default=False)
+    marketing_consent_at = models.DateTimeField(
+        _("news consent changed at"), null=True, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -97,6 +118,10 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     @property
     def is_door_staff(self) -> bool:
         return self.role in (Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_short_name(self):
         return (self.name or self.email).split(" ")[0]

@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from calendars.admin import event_widget_panel
 from events import services
 from events.models import Event
+from events.series import session_update_one as series_session_update_one
+from tickets.admin import TicketInline, export_attendees_csv, export_attendees_xlsx
 from tickets.selectors import with_seats_held
 
 
@@ -24,9 +27,23 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title_es", "title_en", "slug", "venue_name", "public_id"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
-    readonly_fields = ["id", "public_id", "sequence", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        "public_id",
+        "sequence",
+        "created_at",
+        "updated_at",
+        event_widget_panel,
+    ]
     raw_id_fields = ["banner"]
-    actions = ["publish_events", "cancel_events"]
+    actions = [
+        "publish_events",
+        "cancel_events",
+        export_attendees_csv,
+        export_attendees_xlsx,
+    ]
+    inlines = [TicketInline]
+    change_form_template = "tickets/admin/event_change_form.html"
     fieldsets = [
         (None, {"fields": ["slug", "status", "public_id"]}),
         (
@@ -47,6 +64,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
         (_("Seats and price"), {"fields": ["capacity", "price", "currency"]}),
         (_("Images"), {"fields": ["banner"]}),
+        (_("Widget and calendar clicks"), {"fields": [event_widget_panel]}),
         (
             _("Record"),
             {
@@ -74,9 +92,11 @@ class EventAdmin(admin.ModelAdmin):
                 for name in form.changed_data
                 if name in form.cleaned_data
             }
-            services.event_update(
-                event=obj, actor=request.user, request=request, **fields
+            # A series session edited here is edited on its own (detached).
+            update = (
+                series_session_update_one if obj.series_id else services.event_update
             )
+            update(event=obj, actor=request.user, request=request, **fields)
         else:
             fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
             created = services.event_create(
@@ -105,3 +125,7 @@ class EventAdmin(admin.ModelAdmin):
             ngettext("%d event cancelled.", "%d events cancelled.", n) % n,
             messages.SUCCESS,
         )
+
+
+# EventSeries admin (weekly series) lives in its own module.
+from events import series_admin  # noqa: E402, F401

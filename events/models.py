@@ -1,5 +1,7 @@
 import secrets
 import uuid
+import zoneinfo
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -41,6 +43,168 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class SeriesFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    # The same weekday position as the first date: "first Tuesday", "last Friday".
+    MONTHLY = "monthly", _("Every month (same weekday of the month)")
+
+
+class SeriesQuerySet(models.QuerySet):
+    def public(self):
+        """Series whose sessions are published: the ones visitors may see."""
+        return self.filter(session_status=EventStatus.PUBLISHED)
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(zone)s” is not an IANA time zone (for example Europe/Madrid)."),
+            params={"zone": value},
+        ) from exc
+
+
+class EventSeries(TimeStampedModel):
+    """A recurring event ("Intercambio, every Tuesday 19:00") that generates its
+    sessions as Event rows. Dates and times are wall-clock times in `time_zone`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    public_id = models.CharField(
+        _("public id"),
+        max_length=16,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+    )
+    # Short enough that "<slug>-YYYY-MM-DD" fits a session's slug.
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("0 means free."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default=settings.DEFAULT_CURRENCY
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), default=20, validators=[MinValueValidator(1)]
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, for example Europe/Madrid. Times below are local."),
+    )
+    frequency = models.CharField(
+        _("repeats"),
+        max_length=16,
+        choices=SeriesFrequency.choices,
+        default=SeriesFrequency.WEEKLY,
+    )
+    start_date = models.DateField(
+        _("first date"),
+        help_text=_("Also sets the weekday (and for monthly series its position)."),
+    )
+    start_time = models.TimeField(_("local start time"))
+    duration = models.DurationField(_("duration"), default=timedelta(hours=2))
+    until = models.DateField(_("last date"), null=True, blank=True)
+    count = models.PositiveIntegerField(
+        _("number of sessions"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave this and the last date empty for an open-ended series."),
+    )
+    session_status = models.CharField(
+        _("new sessions are"),
+        max_length=16,
+        choices=[
+            (EventStatus.PUBLISHED, EventStatus.PUBLISHED.label),
+            (EventStatus.DRAFT, EventStatus.DRAFT.label),
+        ],
+        default=EventStatus.PUBLISHED,
+    )
+    # ISO dates ("2026-12-08") of skipped occurrences; regeneration leaves them out.
+    skipped_dates = models.JSONField(_("skipped dates"), default=list, blank=True)
+    # Grows with every change of the rule a calendar should notice (RFC 5545).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        ordering = ["start_date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(until__isnull=False, count__isnull=False),
+                name="series_until_or_count",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="series_capacity_min_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration__gt=timedelta(0)),
+                name="series_duration_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("events:series-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not (self.title_es or self.title_en):
+            errors["title_es"] = _("Give a title in Spanish or English.")
+        if self.until and self.count:
+            errors["count"] = _("Give a last date or a number of sessions, not both.")
+        if self.until and self.start_date and self.until < self.start_date:
+            errors["until"] = _("The last date cannot be before the first date.")
+        if self.duration is not None and self.duration <= timedelta(0):
+            errors["duration"] = _("The duration must be positive.")
+        code = (self.currency or "").upper()
+        if not currency.is_currency(code):
+            errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
+                "code": self.currency
+            }
+        else:
+            self.currency = code
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
 
 
 class Event(TimeStampedModel):
@@ -93,6 +257,24 @@ class Event(TimeStampedModel):
     )
     # Grows with every change a calendar should notice (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # Sessions of a series (events/series.py): the rule's local date this row
+    # stands for, and whether it was edited on its own ("this session only").
+    series = models.ForeignKey(
+        EventSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    occurrence_date = models.DateField(
+        _("date in the series"), null=True, blank=True, editable=False
+    )
+    is_detached = models.BooleanField(
+        _("edited on its own"),
+        default=False,
+        help_text=_("Changes to all future sessions of the series leave it alone."),
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -110,6 +292,11 @@ class Event(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(price__gte=0), name="event_price_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                condition=models.Q(series__isnull=False),
+                name="event_one_session_per_series_date",
             ),
         ]
 

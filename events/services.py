@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from community.audit import audit_record
+from emails import notifications
 from events.models import Event, EventStatus
 
 # Changes that make calendars refresh their copy (RFC 5545 SEQUENCE).
@@ -64,6 +65,11 @@ def event_update(*, event: Event, actor=None, request=None, **fields) -> Event:
         changes=changes,
         request=request,
     )
+    # Ticket holders hear of a cancellation or a new time or place (after commit).
+    if "status" in changes and event.status == EventStatus.CANCELLED:
+        notifications.notify_event_cancelled(event)
+    elif event.status == EventStatus.PUBLISHED:
+        notifications.notify_event_changed(event, list(changes))
     return event
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import series_views, views
 
 app_name = "events"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("events/", views.event_list, name="list"),
     path("events/<slug:slug>/", views.event_detail, name="detail"),
     path("about/", views.about, name="about"),
+    path("series/", series_views.series_list, name="series-list"),
+    path("series/<slug:slug>/", series_views.series_detail, name="series-detail"),
+    path(
+        "series/<slug:slug>/calendar.ics",
+        series_views.series_calendar,
+        name="series-calendar",
+    ),
 ]

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +16,39 @@ class MediaType(models.TextChoices):
     IMAGE = "image", _("Image")
 
 
+class MediaRole(models.TextChoices):
+    BANNER = "banner", _("Event banner")
+    GALLERY = "gallery", _("Event gallery photo")
+
+
+class MediaQuerySet(models.QuerySet):
+    def gallery_of(self, event):
+        return self.filter(event=event, role=MediaRole.GALLERY).order_by("created_at")
+
+
 class Media(models.Model):
-    """An uploaded file (images for now) with its metadata."""
+    """An uploaded file (images for now) with its metadata.
+
+    `file` holds the re-encoded, metadata-free original; `variants` lists the resized
+    copies the background worker made: [{"width", "height", "format", "name", "size"}].
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     file = models.FileField(_("file"), upload_to=upload_to, max_length=255)
     type = models.CharField(
         _("type"), max_length=16, choices=MediaType.choices, default=MediaType.IMAGE
+    )
+    content_type = models.CharField(_("content type"), max_length=64, blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="media_files",
+    )
+    role = models.CharField(
+        _("used as"), max_length=16, choices=MediaRole.choices, blank=True
     )
     alt_es = models.CharField(_("alt text (Spanish)"), max_length=300, blank=True)
     alt_en = models.CharField(_("alt text (English)"), max_length=300, blank=True)
@@ -31,6 +58,7 @@ class Media(models.Model):
     content_hash = models.CharField(
         _("SHA-256"), max_length=64, blank=True, db_index=True
     )
+    variants = models.JSONField(_("variants"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -41,10 +69,13 @@ class Media(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = MediaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("media file")
         verbose_name_plural = _("media files")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["event", "role"], name="media_event_role")]
 
     def __str__(self):
         return self.alt or str(self.id)
@@ -58,3 +89,42 @@ class Media(models.Model):
             else (self.alt_es, self.alt_en)
         )
         return first or second
+
+    @property
+    def url(self) -> str:
+        return self.file.url if self.file else ""
+
+    @property
+    def variants_ready(self) -> bool:
+        return bool(self.variants)
+
+    def variants_of(self, fmt: str) -> list[dict]:
+        """Variants in one format ("webp" or "jpeg"), narrowest first, with URLs."""
+        return [
+            {**v, "url": default_storage.url(v["name"])}
+            for v in sorted(self.variants, key=lambda v: v["width"])
+            if v["format"] == fmt
+        ]
+
+    def srcset(self, fmt: str) -> str:
+        return ", ".join(f"{v['url']} {v['width']}w" for v in self.variants_of(fmt))
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.srcset("jpeg")
+
+    @property
+    def fallback_url(self) -> str:
+        """The JPEG a browser without srcset gets: the widest one up to 800 px."""
+        jpegs = self.variants_of("jpeg")
+        fitting = [v for v in jpegs if v["width"] <= 800] or jpegs
+        return fitting[-1]["url"] if fitting else self.url
+
+    @property
+    def largest_url(self) -> str:
+        jpegs = self.variants_of("jpeg")
+        return jpegs[-1]["url"] if jpegs else self.url

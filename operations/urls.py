@@ -1,3 +1,7 @@
+from django.urls import path
+
+from operations import views
+
 app_name = "operations"
 
-urlpatterns: list = []
+urlpatterns = [path("metrics", views.metrics, name="metrics")]

@@ -52,6 +52,14 @@ class Payment(TimeStampedModel):
         _("refunded amount"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     raw = models.JSONField(_("raw provider data"), default=dict, blank=True)
+    checkout_url = models.URLField(_("checkout address"), max_length=2000, blank=True)
+    flagged = models.BooleanField(
+        _("needs staff attention"),
+        default=False,
+        db_index=True,
+        help_text=_("Set when the provider's data did not match or the seat was gone."),
+    )
+    flag_reason = models.CharField(_("why it was flagged"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -69,4 +77,43 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_provider_display()} {self.amount} {self.currency} ({self.get_status_display()})"
+        return (
+            f"{self.get_provider_display()} {self.amount} {self.currency} "
+            f"({self.get_status_display()})"
+        )
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        return self.amount - self.refunded_amount
+
+
+class PaymentNotification(TimeStampedModel):
+    """One webhook notification as received. The unique (provider, event_id) pair is
+    what makes a replay harmless: the second insert fails and nothing is applied."""
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    event_id = models.CharField(_("provider event id"), max_length=255)
+    event_type = models.CharField(_("event type"), max_length=100, blank=True)
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    result = models.CharField(_("result"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("payment notification")
+        verbose_name_plural = _("payment notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="payment_notification_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.event_type} {self.event_id}"

@@ -73,12 +73,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "spanglish.middleware.RequestIDMiddleware",
+    # Access log + request metrics; primary pinning when a replica is configured.
+    "operations.middleware.AccessLogMiddleware",
+    "operations.middleware.ReplicaPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "community.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -160,12 +164,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "community:login"
 LOGIN_REDIRECT_URL = "events:home"
 LOGOUT_REDIRECT_URL = "events:home"
+# Sign-up, password-reset and sign-in-link requests allowed per client IP per hour.
+ACCOUNT_RATE_LIMIT_PER_HOUR = env.int("ACCOUNT_RATE_LIMIT_PER_HOUR", default=10)
+SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=15)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # reset links die after three hours
+# IP addresses in the audit trail and the sign-in logs are erased after this many days.
+AUDIT_IP_RETENTION_DAYS = env.int("AUDIT_IP_RETENTION_DAYS", default=90)
 
 # django-axes: lock an account+IP pair after repeated failures, on site, admin and API.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+# Per IP and per account: an account hammered from many IPs locks too (its owner can
+# still get in with a sign-in link by email).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "email"
+# Site and admin forms post `username`, the API posts `email`: one lower-cased key.
+AXES_USERNAME_CALLABLE = "community.lockout.axes_username"
 AXES_CLIENT_IP_CALLABLE = "spanglish.net.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "community.lockout.lockout_response"
@@ -212,6 +226,12 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Images above this many pixels are refused from their header, before decoding
+# (Pillow's own default only warns at ~89 MP). Widths of the resized variants.
+MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=40_000_000)
+MEDIA_VARIANT_WIDTHS = [
+    int(w) for w in env.list("MEDIA_VARIANT_WIDTHS", default=["400", "800", "1600"])
+]
 
 # --- Email and background tasks ----------------------------------------------------
 # Django 6.1 configures mail through MAILERS; EMAIL_BACKEND is the variable's name.
@@ -226,12 +246,23 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Spanglish <hola@spanglish.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Only the keys that are set: an empty MAILGUN_SENDER_DOMAIN would override Anymail's
+# default (the From domain), and a missing key should fail loudly, not send "".
 ANYMAIL = {
-    "RESEND_API_KEY": env.str("RESEND_API_KEY", default=""),
-    "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
-    "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
-    "MAILGUN_SENDER_DOMAIN": env.str("MAILGUN_SENDER_DOMAIN", default=""),
+    name: value
+    for name, value in {
+        "RESEND_API_KEY": env.str("RESEND_API_KEY", default=""),
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+        "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        "MAILGUN_SENDER_DOMAIN": env.str("MAILGUN_SENDER_DOMAIN", default=""),
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
+    }.items()
+    if value
 }
+# Delivery attempts before an email is marked failed (backoff 1, 2, 4… minutes), and
+# how many hours before an event `manage.py send_reminders` reminds ticket holders.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_REMINDER_HOURS = env.int("EMAIL_REMINDER_HOURS", default=24)
 # In development tasks run in the web process; production sets TASKS_BACKEND=database
 # and runs `manage.py db_worker`.
 _TASK_BACKENDS = {
@@ -254,6 +285,11 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 MERCADOPAGO_ACCESS_TOKEN = env.str("MERCADOPAGO_ACCESS_TOKEN", default="")
 MERCADOPAGO_WEBHOOK_SECRET = env.str("MERCADOPAGO_WEBHOOK_SECRET", default="")
 MERCADOPAGO_API_BASE = env.str("MERCADOPAGO_API_BASE", default="")
+
+# --- Calendars and widget ---------------------------------------------------------
+# Click tracking: requests per client IP ("60/minute"); daily salted visitor hash.
+CALENDAR_TRACK_RATE = env.str("CALENDAR_TRACK_RATE", default="60/minute")
+CALENDAR_TRACK_UNIQUE = env.bool("CALENDAR_TRACK_UNIQUE", default=True)
 
 # --- API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -306,6 +342,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "spanglish.api.schema.add_error_responses",
+    ],
 }
 
 # --- Security ------------------------------------------------------------------------
@@ -341,13 +381,58 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# --- Operations: backups, metrics, replica, error reporting -------------------------------
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+BACKUP_AGE_RECIPIENT = env.str("BACKUP_AGE_RECIPIENT", default="")
+BACKUP_AGE_IDENTITY = env.str("BACKUP_AGE_IDENTITY", default="")
+BACKUP_AGE_IDENTITY_FILE = env.str("BACKUP_AGE_IDENTITY_FILE", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
+BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="backups")
+BACKUP_S3_ENDPOINT_URL = env.str("BACKUP_S3_ENDPOINT_URL", default="")
+BACKUP_S3_REGION_NAME = env.str("BACKUP_S3_REGION_NAME", default="")
+BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="pg_dump")
+BACKUP_PG_RESTORE = env.str("BACKUP_PG_RESTORE", default="pg_restore")
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=180)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["spanglish.routers.PrimaryReplicaRouter"]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from spanglish.logging import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        before_send=sentry_before_send,
+    )
+
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "spanglish.middleware.RequestIDLogFilter"}},
+    "filters": {
+        "request_id": {"()": "spanglish.middleware.RequestIDLogFilter"},
+        # Passwords, tokens, card numbers, cookies never reach a log line.
+        "redact": {"()": "spanglish.logging.RedactingFilter"},
+    },
     "formatters": {
         "text": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -361,12 +446,14 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "INFO"},
+        # One line per request (method, path, status, duration_ms, user_id).
+        "spanglish.access": {"level": env.str("ACCESS_LOG_LEVEL", default="INFO")},
     },
 }

@@ -114,6 +114,12 @@ class Ticket(TimeStampedModel):
         related_name="+",
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    amount_collected = models.DecimalField(
+        _("amount collected at the door"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -154,4 +160,90 @@ class Ticket(TimeStampedModel):
             self.status == TicketStatus.PENDING_PAYMENT
             and self.hold_expires_at
             and self.hold_expires_at > timezone.now()
+        )
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Seat offered")
+    BOOKED = "booked", _("Booked")
+    EXPIRED = "expired", _("Offer expired")
+    CANCELLED = "cancelled", _("Left the list")
+
+
+class WaitingListEntryQuerySet(models.QuerySet):
+    def open_offers(self, now=None):
+        """Offers still running: each holds one seat until it is taken or expires."""
+        return self.filter(
+            status=WaitlistStatus.OFFERED, offer_expires_at__gt=now or timezone.now()
+        )
+
+    def stale_offers(self, now=None):
+        return self.filter(
+            status=WaitlistStatus.OFFERED, offer_expires_at__lte=now or timezone.now()
+        )
+
+
+class WaitingListEntry(TimeStampedModel):
+    """A person waiting for a seat at a sold-out event. First come, first offered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="waiting_list",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="waiting_list_entries",
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=WaitlistStatus.choices,
+        default=WaitlistStatus.WAITING,
+        db_index=True,
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer ends at"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = WaitingListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(
+                    status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+                ),
+                name="waitlist_one_open_entry_per_user_event",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.name or self.email} — {self.event}"
+
+    @property
+    def offer_is_open(self) -> bool:
+        return bool(
+            self.status == WaitlistStatus.OFFERED
+            and self.offer_expires_at
+            and self.offer_expires_at > timezone.now()
         )

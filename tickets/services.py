@@ -1,12 +1,15 @@
-"""Writes on tickets: booking, confirmation, cancellation, expiry.
+"""Writes on tickets: booking, confirmation, cancellation, expiry, check-in.
 
 Seats are counted from ticket rows (never a counter that can drift). Every write
 that competes for seats locks the event row first, so two bookings for the last
 seat serialise: on PostgreSQL through SELECT … FOR UPDATE, on SQLite because a
 write transaction takes the database lock at BEGIN (transaction_mode IMMEDIATE).
+Lock order is always event, then ticket, then waiting-list entry: no deadlocks.
 """
 
+from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,9 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.audit import audit_record
+from emails import notifications
 from events.models import Event
 from spanglish.errors import ConflictError
-from tickets.models import PaymentMethod, Ticket, TicketStatus
+from tickets.models import (
+    PaymentMethod,
+    Ticket,
+    TicketStatus,
+    WaitingListEntry,
+    WaitlistStatus,
+    normalize_ticket_code,
+)
+from tickets.selectors import seats_held
+
+ENDED_STATUSES = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
 
 
 class SoldOut(ConflictError):
@@ -28,8 +42,17 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def _seats_free(event: Event) -> int:
-    return event.capacity - Ticket.objects.filter(event=event).holding_seats().count()
+def _seats_free(event: Event, *, exclude_offer=None) -> int:
+    return event.capacity - seats_held(event=event, exclude_offer=exclude_offer)
+
+
+def _payments_function(name: str):
+    """A function of the payments app if it exists yet (the apps grow in parallel)."""
+    try:
+        from payments import services as payment_services
+    except ImportError:
+        return None
+    return getattr(payment_services, name, None)
 
 
 @transaction.atomic
@@ -40,13 +63,17 @@ def ticket_book(
     payment_method: str | None = None,
     attendee_name: str = "",
     attendee_email: str = "",
+    waitlist_entry: WaitingListEntry | None = None,
+    request=None,
 ) -> tuple[Ticket, bool]:
     """Book a seat for `user`. Locks the event row, then counts held seats.
 
     Returns (ticket, created). A person who already holds a ticket gets that one
     back (created=False). Free events and pay-at-the-door confirm at once; online
-    payment holds the seat for TICKET_HOLD_MINUTES as `pending_payment`.
+    payment holds the seat for TICKET_HOLD_MINUTES as `pending_payment`. With a
+    `waitlist_entry` whose offer is open, the seat kept for that offer is used.
     Raises SoldOut when no seat is left, ValidationError when not bookable.
+    The confirmation email goes out after commit.
     """
     event = _lock_event(event)
     existing = Ticket.objects.active().filter(event=event, user=user).first()
@@ -56,11 +83,23 @@ def ticket_book(
         raise ValidationError(_("This event is not open for booking."))
     if payment_method is None:
         payment_method = PaymentMethod.FREE if event.is_free else PaymentMethod.ONLINE
+    if payment_method not in PaymentMethod.values:
+        raise ValidationError(_("Choose how to pay."))
     if event.is_free and payment_method != PaymentMethod.FREE:
         payment_method = PaymentMethod.FREE
     if not event.is_free and payment_method == PaymentMethod.FREE:
         raise ValidationError(_("This event is not free: choose how to pay."))
-    if _seats_free(event) <= 0:
+
+    entry = None
+    if waitlist_entry is not None:
+        entry = WaitingListEntry.objects.select_for_update().get(pk=waitlist_entry.pk)
+        if (
+            entry.event_id != event.pk
+            or entry.user_id != user.pk
+            or not entry.offer_is_open
+        ):
+            raise ValidationError(_("This offer has expired."))
+    if _seats_free(event, exclude_offer=entry) <= 0:
         raise SoldOut(_("Sorry, this event is sold out."))
 
     now = timezone.now()
@@ -79,12 +118,19 @@ def ticket_book(
         if payment_method == PaymentMethod.DOOR:
             ticket.amount_due = event.price
     ticket.save()
+    if entry is not None:
+        entry.status = WaitlistStatus.BOOKED
+        entry.ticket = ticket
+        entry.save(update_fields=["status", "ticket", "updated_at"])
     audit_record(
         action="ticket.booked",
         actor=user,
         target=ticket,
+        request=request,
         changes={"status": [None, ticket.status], "payment_method": payment_method},
     )
+    if ticket.status == TicketStatus.CONFIRMED:
+        notifications.notify_ticket_confirmed(ticket)
     return ticket, True
 
 
@@ -112,6 +158,7 @@ def ticket_confirm_payment(*, ticket: Ticket) -> bool:
         target=ticket,
         changes={"status": [before, ticket.status]},
     )
+    notifications.notify_ticket_confirmed(ticket)
     return True
 
 
@@ -119,13 +166,14 @@ def ticket_confirm_payment(*, ticket: Ticket) -> bool:
 def ticket_cancel(
     *, ticket: Ticket, actor=None, request=None, status: str = TicketStatus.CANCELLED
 ) -> Ticket:
-    """Cancel (or mark refunded) a ticket and free its seat."""
+    """Cancel (or mark refunded) a ticket and free its seat.
+
+    Locks the event, then the ticket. The freed seat is offered to the next person
+    on the waiting list in the same transaction.
+    """
+    _lock_event(ticket.event)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if ticket.status in (
-        TicketStatus.CANCELLED,
-        TicketStatus.REFUNDED,
-        TicketStatus.EXPIRED,
-    ):
+    if ticket.status in ENDED_STATUSES:
         return ticket
     if ticket.status == TicketStatus.CHECKED_IN:
         raise ConflictError(
@@ -145,23 +193,53 @@ def ticket_cancel(
         request=request,
         changes={"status": [before, status]},
     )
+    waitlist_offer_next(event=ticket.event)
     return ticket
 
 
+def ticket_holder_may_cancel(ticket: Ticket) -> bool:
+    """Holders cancel free and pay-at-the-door tickets, and unpaid online holds;
+    money that was paid online comes back through a refund (payments)."""
+    if ticket.status not in (TicketStatus.CONFIRMED, TicketStatus.PENDING_PAYMENT):
+        return False
+    if ticket.event.is_past:
+        return False
+    if ticket.payment_method == PaymentMethod.ONLINE:
+        return ticket.status == TicketStatus.PENDING_PAYMENT
+    return True
+
+
+def ticket_cancel_by_holder(*, ticket: Ticket, actor=None, request=None) -> Ticket:
+    """The holder gives their seat back. Paid online tickets need a refund instead."""
+    if not ticket_holder_may_cancel(ticket):
+        raise ValidationError(
+            _(
+                "This ticket cannot be cancelled here. A paid ticket is cancelled "
+                "through a refund: contact the organizers."
+            )
+        )
+    return ticket_cancel(ticket=ticket, actor=actor, request=request)
+
+
 def tickets_expire_stale(*, now=None) -> int:
-    """Mark unpaid tickets whose hold ran out as expired. Returns how many."""
+    """Mark unpaid tickets whose hold ran out as expired. Returns how many.
+
+    Each freed seat goes to the waiting list; pending online payments for the
+    ticket are cancelled with the provider (outside any lock).
+    """
     now = now or timezone.now()
-    expired = 0
+    expired: list[Ticket] = []
     for ticket_id in Ticket.objects.stale_pending(now).values_list("pk", flat=True):
         with transaction.atomic():
+            # Conditional update: a payment confirmed meanwhile is not expired.
             updated = (
                 Ticket.objects.stale_pending(now)
                 .filter(pk=ticket_id)
                 .update(status=TicketStatus.EXPIRED, updated_at=now)
             )
             if updated:
-                expired += 1
-                ticket = Ticket.objects.get(pk=ticket_id)
+                ticket = Ticket.objects.select_related("event").get(pk=ticket_id)
+                expired.append(ticket)
                 audit_record(
                     action="ticket.expired",
                     target=ticket,
@@ -169,4 +247,250 @@ def tickets_expire_stale(*, now=None) -> int:
                         "status": [TicketStatus.PENDING_PAYMENT, TicketStatus.EXPIRED]
                     },
                 )
-    return expired
+    cancel_pending = _payments_function("payment_cancel_pending_for_ticket")
+    if cancel_pending is not None:
+        for ticket in expired:
+            cancel_pending(ticket=ticket)
+    for event in {t.event_id: t.event for t in expired}.values():
+        waitlist_offer_next(event=event)
+    return len(expired)
+
+
+# --- Waiting list --------------------------------------------------------------------
+
+
+@transaction.atomic
+def waitlist_join(
+    *, event: Event, user, name: str = "", email: str = "", request=None
+) -> tuple[WaitingListEntry, bool]:
+    """Put a person on a sold-out event's waiting list. Locks the event row.
+
+    Returns (entry, created); someone already waiting gets their entry back.
+    """
+    event = _lock_event(event)
+    if not event.is_bookable:
+        raise ValidationError(_("This event is not open for booking."))
+    if Ticket.objects.active().filter(event=event, user=user).exists():
+        raise ValidationError(_("You already have a ticket for this event."))
+    existing = WaitingListEntry.objects.filter(
+        event=event,
+        user=user,
+        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
+    ).first()
+    if existing is not None:
+        return existing, False
+    if _seats_free(event) > 0:
+        raise ValidationError(_("Seats are available: book a ticket instead."))
+    entry = WaitingListEntry.objects.create(
+        event=event,
+        user=user,
+        name=name or user.name,
+        email=(email or user.email).lower(),
+    )
+    audit_record(action="waitlist.joined", actor=user, target=entry, request=request)
+    return entry, True
+
+
+@transaction.atomic
+def waitlist_offer_next(*, event: Event, now=None) -> list[WaitingListEntry]:
+    """Offer every free seat to the next people waiting. Locks the event row.
+
+    Each offer keeps one seat for WAITLIST_OFFER_HOURS (never past the event's
+    end); the offer email goes out after commit.
+    """
+    event = _lock_event(event)
+    if not event.is_bookable:
+        return []
+    now = now or timezone.now()
+    free = _seats_free(event)
+    offered: list[WaitingListEntry] = []
+    if free <= 0:
+        return offered
+    waiting = (
+        WaitingListEntry.objects.select_for_update()
+        .filter(event=event, status=WaitlistStatus.WAITING)
+        .order_by("created_at")
+    )
+    for entry in waiting:
+        if free <= 0:
+            break
+        if Ticket.objects.active().filter(event=event, user_id=entry.user_id).exists():
+            entry.status = WaitlistStatus.BOOKED
+            entry.save(update_fields=["status", "updated_at"])
+            continue
+        entry.status = WaitlistStatus.OFFERED
+        entry.offered_at = now
+        entry.offer_expires_at = min(
+            now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), event.ends_at
+        )
+        entry.save(
+            update_fields=["status", "offered_at", "offer_expires_at", "updated_at"]
+        )
+        audit_record(
+            action="waitlist.offered",
+            target=entry,
+            changes={"offer_expires_at": entry.offer_expires_at.isoformat()},
+        )
+        notifications.notify_waitlist_offer(entry)
+        offered.append(entry)
+        free -= 1
+    return offered
+
+
+def waitlist_expire_offers(*, now=None) -> int:
+    """End offers nobody took in time and pass each seat to the next person."""
+    now = now or timezone.now()
+    events: dict = {}
+    count = 0
+    for entry in WaitingListEntry.objects.stale_offers(now).select_related("event"):
+        with transaction.atomic():
+            updated = (
+                WaitingListEntry.objects.stale_offers(now)
+                .filter(pk=entry.pk)
+                .update(status=WaitlistStatus.EXPIRED, updated_at=now)
+            )
+            if updated:
+                count += 1
+                events[entry.event_id] = entry.event
+                audit_record(
+                    action="waitlist.offer_expired",
+                    target=entry,
+                    changes={
+                        "status": [WaitlistStatus.OFFERED, WaitlistStatus.EXPIRED]
+                    },
+                )
+    for event in events.values():
+        waitlist_offer_next(event=event, now=now)
+    return count
+
+
+# --- Check-in at the door -------------------------------------------------------------
+
+
+class CheckinOutcome:
+    CHECKED_IN = "checked_in"
+    ALREADY = "already_checked_in"
+    WRONG_EVENT = "wrong_event"
+    CANCELLED = "cancelled"
+    UNPAID = "unpaid"
+    NOT_FOUND = "not_found"
+
+
+@dataclass
+class CheckinResult:
+    outcome: str
+    message: str
+    ticket: Ticket | None = None
+    collect: Decimal = field(default_factory=lambda: Decimal("0"))
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == CheckinOutcome.CHECKED_IN
+
+
+def _refusal(outcome: str, ticket: Ticket | None, event: Event) -> CheckinResult:
+    name = ticket.attendee_name or ticket.attendee_email if ticket else ""
+    if outcome == CheckinOutcome.NOT_FOUND:
+        message = _("No ticket has this code.")
+    elif outcome == CheckinOutcome.WRONG_EVENT:
+        message = _("Not for this event: %(name)s has a ticket for “%(event)s”.") % {
+            "name": name,
+            "event": ticket.event,
+        }
+    elif outcome == CheckinOutcome.ALREADY:
+        when = timezone.localtime(ticket.checkin_at).strftime("%H:%M")
+        by = ticket.checked_in_by or _("someone")
+        message = _("Already checked in at %(time)s by %(by)s: %(name)s") % {
+            "time": when,
+            "by": by,
+            "name": name,
+        }
+    elif outcome == CheckinOutcome.UNPAID:
+        message = _("Not paid yet: %(name)s has not completed the payment.") % {
+            "name": name
+        }
+    else:
+        message = _("Cancelled: %(name)s's ticket is %(status)s.") % {
+            "name": name,
+            "status": ticket.get_status_display().lower(),
+        }
+    return CheckinResult(outcome=outcome, message=message, ticket=ticket)
+
+
+@transaction.atomic
+def ticket_check_in(*, code: str, event: Event, actor, request=None) -> CheckinResult:
+    """Check a ticket in at `event`'s door. Locks the event, then the ticket row, so
+    a ticket scanned twice at once is checked in (and its cash recorded) once.
+
+    A pay-at-the-door ticket's amount due is recorded as collected cash through
+    payments.services.payment_record_cash. Every attempt is audited.
+    """
+    normalized = normalize_ticket_code(code)
+    found = Ticket.objects.filter(code=normalized).only("pk", "event_id").first()
+    if found is None:
+        audit_record(
+            action="ticket.checkin_refused",
+            actor=actor,
+            target=event,
+            request=request,
+            changes={"outcome": CheckinOutcome.NOT_FOUND, "code": normalized[:32]},
+        )
+        return _refusal(CheckinOutcome.NOT_FOUND, None, event)
+    _lock_event(Event(pk=found.event_id))
+    ticket = Ticket.objects.select_for_update().get(pk=found.pk)
+    outcome = None
+    if ticket.event_id != event.pk:
+        outcome = CheckinOutcome.WRONG_EVENT
+    elif ticket.status == TicketStatus.CHECKED_IN:
+        outcome = CheckinOutcome.ALREADY
+    elif ticket.status in ENDED_STATUSES:
+        outcome = CheckinOutcome.CANCELLED
+    elif ticket.status == TicketStatus.PENDING_PAYMENT:
+        outcome = CheckinOutcome.UNPAID
+    if outcome is not None:
+        audit_record(
+            action="ticket.checkin_refused",
+            actor=actor,
+            target=ticket,
+            request=request,
+            changes={"outcome": outcome},
+        )
+        return _refusal(outcome, ticket, event)
+
+    collect = Decimal("0")
+    if ticket.payment_method == PaymentMethod.DOOR:
+        collect = max(ticket.amount_due - ticket.amount_collected, Decimal("0"))
+    if collect > 0:
+        record_cash = _payments_function("payment_record_cash")
+        if record_cash is not None:
+            record_cash(ticket=ticket, amount=collect, actor=actor, request=request)
+        ticket.amount_collected += collect
+    ticket.status = TicketStatus.CHECKED_IN
+    ticket.checkin_at = timezone.now()
+    ticket.checked_in_by = actor if getattr(actor, "is_authenticated", False) else None
+    ticket.save(
+        update_fields=[
+            "status",
+            "checkin_at",
+            "checked_in_by",
+            "amount_collected",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        action="ticket.checked_in",
+        actor=actor,
+        target=ticket,
+        request=request,
+        changes={
+            "status": [TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN],
+            "cash_collected": str(collect),
+        },
+    )
+    name = ticket.attendee_name or ticket.attendee_email
+    return CheckinResult(
+        outcome=CheckinOutcome.CHECKED_IN,
+        message=_("Checked in: %(name)s") % {"name": name},
+        ticket=ticket,
+        collect=collect,
+    )

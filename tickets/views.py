@@ -1,13 +1,245 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Visitor pages: booking, the ticket page, cancelling, the waiting list."""
 
-from tickets.models import Ticket
+import segno
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from community.services import user_get_or_create_by_email
+from emails import notifications
+from events.models import Event
+from tickets import services
+from tickets.access import may_access_ticket, remember_ticket, session_holds
+from tickets.forms import BookingForm, WaitlistForm
+from tickets.links import entry_id_from_token, ticket_id_from_token
+from tickets.models import PaymentMethod, Ticket, TicketStatus, WaitingListEntry
+
+RESEND_SECONDS = 600
 
 
-@login_required
-def ticket_detail(request, pk):
-    # The holder only: anyone else gets a 404, not a hint that the ticket exists.
-    ticket = get_object_or_404(
-        Ticket.objects.select_related("event"), pk=pk, user=request.user
+def _person(request, form):
+    """The account a booking is for: the signed-in user, or one matched or created
+    by the email typed. A visitor is never signed in to a matched account."""
+    if request.user.is_authenticated:
+        return request.user, "", ""
+    user, _created = user_get_or_create_by_email(
+        email=form.cleaned_data["email"],
+        name=form.cleaned_data["name"],
+        language=getattr(request, "LANGUAGE_CODE", ""),
     )
-    return render(request, "tickets/ticket_detail.html", {"ticket": ticket})
+    return user, form.cleaned_data["name"], form.cleaned_data["email"]
+
+
+def _after_booking(request, ticket: Ticket, provider: str):
+    remember_ticket(request, ticket)
+    if ticket.status == TicketStatus.PENDING_PAYMENT and provider:
+        try:
+            url = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
+        except NoReverseMatch:
+            return redirect(ticket)
+        return redirect(f"{url}?provider={provider}")
+    messages.success(request, _("Your ticket is booked. We have emailed it to you."))
+    return redirect(ticket)
+
+
+def _already_booked(request, ticket: Ticket):
+    if (
+        request.user.is_authenticated and ticket.user_id == request.user.pk
+    ) or session_holds(request, ticket):
+        messages.info(request, _("You already have a ticket for this event."))
+        return redirect(ticket)
+    # Someone typed an email that already has a ticket: never show it to them,
+    # send the link to the address instead (at most once every few minutes).
+    if cache.add(f"tickets:resend:{ticket.pk}", 1, RESEND_SECONDS):
+        notifications.notify_ticket_confirmed(ticket)
+    messages.info(
+        request,
+        _(
+            "This email address already has a ticket for this event. We have sent "
+            "the link to it again."
+        ),
+    )
+    return redirect(ticket.event)
+
+
+@require_POST
+def book(request, event_id):
+    event = get_object_or_404(Event.objects.published(), pk=event_id)
+    form = BookingForm(request.POST, event=event, user=request.user)
+    if not form.is_valid():
+        return render(
+            request, "tickets/book.html", {"event": event, "form": form}, status=400
+        )
+    user, name, email = _person(request, form)
+    try:
+        ticket, created = services.ticket_book(
+            event=event,
+            user=user,
+            payment_method=form.payment_method,
+            attendee_name=name,
+            attendee_email=email,
+            request=request,
+        )
+    except services.SoldOut as exc:
+        messages.error(request, exc.message)
+        return redirect(event)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(
+            request, "tickets/book.html", {"event": event, "form": form}, status=400
+        )
+    if not created:
+        return _already_booked(request, ticket)
+    return _after_booking(request, ticket, form.provider)
+
+
+def _qr_svg(ticket: Ticket) -> str:
+    qr = segno.make(ticket.code, error="m", micro=False)
+    return mark_safe(  # noqa: S308 — segno's own SVG of our own code, no user input
+        qr.svg_inline(
+            scale=8,
+            border=2,
+            dark="#1d2330",
+            light="#ffffff",
+            title=_("QR code of ticket %(code)s") % {"code": ticket.display_code},
+            svgclass="ticket-qr-svg",
+        )
+    )
+
+
+@never_cache
+@require_GET
+def ticket_detail(request, pk):
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("event", "event__banner"), pk=pk
+    )
+    # Anyone but the holder gets a 404, not a hint that the ticket exists.
+    if not may_access_ticket(request, ticket):
+        raise Http404
+    payment_url = ""
+    if ticket.status == TicketStatus.PENDING_PAYMENT:
+        try:
+            payment_url = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
+        except NoReverseMatch:
+            payment_url = ""
+    context = {
+        "ticket": ticket,
+        "event": ticket.event,
+        "qr_svg": _qr_svg(ticket) if ticket.holds_seat else "",
+        "may_cancel": services.ticket_holder_may_cancel(ticket),
+        "paid_online": ticket.payment_method == PaymentMethod.ONLINE
+        and ticket.status == TicketStatus.CONFIRMED,
+        "payment_url": payment_url,
+    }
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+@never_cache
+@require_GET
+def ticket_manage(request, token):
+    """The link from the email: remember the ticket in this browser, then show it."""
+    ticket_id = ticket_id_from_token(token)
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    if ticket is None:
+        raise Http404
+    remember_ticket(request, ticket)
+    return redirect(ticket)
+
+
+@require_POST
+def ticket_cancel(request, pk):
+    ticket = get_object_or_404(Ticket.objects.select_related("event"), pk=pk)
+    if not may_access_ticket(request, ticket):
+        raise Http404
+    try:
+        services.ticket_cancel_by_holder(
+            ticket=ticket, actor=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your ticket is cancelled and the seat is free."))
+    return redirect(ticket)
+
+
+@require_POST
+def waitlist_join(request, event_id):
+    event = get_object_or_404(Event.objects.published(), pk=event_id)
+    form = WaitlistForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(
+            request,
+            "tickets/waitlist_join.html",
+            {"event": event, "form": form},
+            status=400,
+        )
+    user, name, email = _person(request, form)
+    try:
+        _entry, created = services.waitlist_join(
+            event=event, user=user, name=name, email=email, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(event)
+    messages.success(
+        request,
+        _(
+            "You are on the waiting list. If a seat frees up we will email you a "
+            "link to book it."
+        ),
+    )
+    return redirect(event)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_offer(request, token):
+    """The link from the offer email: book the seat kept for this person."""
+    entry_id = entry_id_from_token(token)
+    entry = (
+        WaitingListEntry.objects.select_related("event", "user")
+        .filter(pk=entry_id)
+        .first()
+        if entry_id
+        else None
+    )
+    if entry is None:
+        raise Http404
+    event = entry.event
+    if entry.ticket_id and request.method == "GET":
+        remember_ticket(request, entry.ticket)
+        return redirect(entry.ticket)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        user=entry.user,
+    )
+    if request.method == "POST" and entry.offer_is_open and form.is_valid():
+        try:
+            ticket, _created = services.ticket_book(
+                event=event,
+                user=entry.user,
+                payment_method=form.payment_method,
+                attendee_name=entry.name,
+                attendee_email=entry.email,
+                waitlist_entry=entry,
+                request=request,
+            )
+        except services.SoldOut as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _after_booking(request, ticket, form.provider)
+    return render(
+        request,
+        "tickets/waitlist_offer.html",
+        {"entry": entry, "event": event, "form": form, "booker_name": entry.name},
+    )

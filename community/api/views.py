@@ -1,12 +1,28 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from community import services
-from community.api.serializers import RegisterSerializer, UserSerializer
+from community import selectors, services
+from community.api.serializers import (
+    HistorySerializer,
+    RegisterResponseSerializer,
+    RegisterSerializer,
+    UserDetailSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from community.models import Role
+from community.ratelimit import rate_limit_exceeded, rate_limit_message
+from spanglish.api.exceptions import json_error_response
+from spanglish.api.permissions import IsOrganizer
 
 
 class AuthThrottleMixin:
@@ -46,18 +62,32 @@ class LogoutView(AuthThrottleMixin, jwt_views.TokenBlacklistView):
 @extend_schema(
     tags=["auth"],
     summary="Create a member account",
-    description="Public, rate-limited. Password validators apply.",
+    description="Public, rate-limited per IP. Password validators apply. The answer "
+    "is the same whether or not the address already has an account (no account "
+    "enumeration): a new account gets a confirmation email, an existing one a "
+    "sign-in link. Sign in with `POST /api/auth/login` afterwards.",
     request=RegisterSerializer,
-    responses={201: UserSerializer},
+    responses={202: RegisterResponseSerializer},
 )
 class RegisterView(AuthThrottleMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     def post(self, request):
+        if rate_limit_exceeded(request=request, scope="signup"):
+            return json_error_response(429, "throttled", rate_limit_message())
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        data = serializer.validated_data
+        services.user_signup(
+            email=data["email"],
+            password=data["password"],
+            name=data["name"],
+            language=data.get("language") or translation.get_language(),
+        )
+        return Response(
+            {"detail": _("Check your email to continue.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 @extend_schema(
@@ -69,3 +99,93 @@ class MeView(APIView):
 
     def get(self, request):
         return Response(UserSerializer(request.user).data)
+
+
+class IsSelfOrStaff(permissions.BasePermission):
+    """Signed-in users; which users they may see is decided by the queryset
+    (staff: everyone; others: themselves, anyone else is a 404)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+def _visible_user(request, pk):
+    return get_object_or_404(selectors.user_visible_to(viewer=request.user), pk=pk)
+
+
+@extend_schema(
+    tags=["users"],
+    summary="List users",
+    description="Organizers and admins. `?search=` matches email, name or phone. "
+    "Deleted (anonymised) accounts are left out.",
+    parameters=[
+        OpenApiParameter("search", str, description="Part of email, name or phone")
+    ],
+)
+class UserListView(generics.ListAPIView):
+    permission_classes = [IsOrganizer]
+    serializer_class = UserDetailSerializer
+
+    def get_queryset(self):
+        return selectors.user_search(query=self.request.query_params.get("search", ""))
+
+
+@extend_schema(tags=["users"])
+class UserDetailView(APIView):
+    permission_classes = [IsSelfOrStaff]
+
+    @extend_schema(
+        summary="A user",
+        description="The user themselves, organizers and admins. Anyone else gets 404.",
+        responses={200: UserDetailSerializer},
+    )
+    def get(self, request, pk):
+        return Response(UserDetailSerializer(_visible_user(request, pk)).data)
+
+    @extend_schema(
+        summary="Update a user",
+        description="The user themselves, organizers and admins may change name, "
+        "phone, language and news consent; only admins may change `role` (403 "
+        "otherwise). Anyone else gets 404. Fields left out stay as they are.",
+        request=UserUpdateSerializer,
+        responses={200: UserDetailSerializer},
+    )
+    def put(self, request, pk):
+        user = _visible_user(request, pk)
+        serializer = UserUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        role = data.pop("role", None)
+        if role is not None and role != user.role and request.user.role != Role.ADMIN:
+            raise PermissionDenied(_("Only admins may change roles."))
+        with transaction.atomic():
+            user = services.user_update_profile(
+                user=user, actor=request.user, request=request, **data
+            )
+            if role is not None:
+                user = services.user_set_role(
+                    user=user, role=role, actor=request.user, request=request
+                )
+        return Response(UserDetailSerializer(user).data)
+
+
+@extend_schema(
+    tags=["users"],
+    summary="A user's history",
+    description="The user themselves, organizers and admins; anyone else gets 404. "
+    "Tickets (newest event first) with their payments, and attendance totals.",
+    responses={200: HistorySerializer},
+)
+class UserHistoryView(APIView):
+    permission_classes = [IsSelfOrStaff]
+
+    def get(self, request, pk):
+        user = _visible_user(request, pk)
+        tickets = selectors.user_history(user=user)
+        attended = sum(1 for t in tickets if t.checkin_at is not None)
+        data = {
+            "user": user,
+            "attendance": {"tickets": len(tickets), "attended": attended},
+            "tickets": tickets,
+        }
+        return Response(HistorySerializer(data).data)

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.hashers import identify_hasher
+from django.core import mail
 
 from community.models import Role, User
 from community.tests.factories import UserFactory
@@ -70,7 +71,9 @@ def test_logout_blacklists_refresh(api_client, member):
     assert after.status_code == 401
 
 
-def test_register_applies_password_validators(api_client):
+def test_register_applies_password_validators(
+    api_client, django_capture_on_commit_callbacks
+):
     weak = api_client.post(
         "/api/auth/register",
         {"email": "new@example.com", "password": "123", "name": "N"},
@@ -79,31 +82,46 @@ def test_register_applies_password_validators(api_client):
     assert weak.status_code == 400
     assert "password" in weak.json()["error"]["fields"]
     assert not User.objects.filter(email="new@example.com").exists()
-    ok = api_client.post(
-        "/api/auth/register",
-        {
-            "email": "New@Example.com",
-            "password": "a-long-unusual-passphrase",
-            "name": "Nuria",
-        },
-        format="json",
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = api_client.post(
+            "/api/auth/register",
+            {
+                "email": "New@Example.com",
+                "password": "a-long-unusual-passphrase",
+                "name": "Nuria",
+            },
+            format="json",
+        )
+    assert ok.status_code == 202
+    user = User.objects.get(email="new@example.com")
+    assert user.role == "member" and user.email_verified_at is None
+    assert mail.outbox[-1].to == ["new@example.com"]
+    assert (
+        login(api_client, "new@example.com", "a-long-unusual-passphrase").status_code
+        == 200
     )
-    assert ok.status_code == 201
-    assert ok.json()["email"] == "new@example.com"
-    assert ok.json()["role"] == "member"
 
 
-def test_register_duplicate_email_is_400(api_client, member):
-    response = api_client.post(
-        "/api/auth/register",
-        {
-            "email": member.email.upper(),
-            "password": "a-long-unusual-passphrase",
-            "name": "X",
-        },
-        format="json",
+def test_register_answers_the_same_for_an_existing_email(api_client, member):
+    body = {"password": "a-long-unusual-passphrase", "name": "X"}
+    existing = api_client.post(
+        "/api/auth/register", {**body, "email": member.email.upper()}, format="json"
     )
-    assert response.status_code == 400
+    new = api_client.post(
+        "/api/auth/register", {**body, "email": "fresh@example.com"}, format="json"
+    )
+    assert existing.status_code == new.status_code == 202
+    assert existing.json() == new.json()
+    assert User.objects.filter(email__iexact=member.email).count() == 1
+
+
+def test_register_is_rate_limited_per_ip(api_client, settings):
+    settings.ACCOUNT_RATE_LIMIT_PER_HOUR = 1
+    body = {"password": "a-long-unusual-passphrase", "name": "X"}
+    api_client.post("/api/auth/register", {**body, "email": "a@example.com"})
+    blocked = api_client.post("/api/auth/register", {**body, "email": "b@example.com"})
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "throttled"
 
 
 def test_me_requires_authentication(api_client):

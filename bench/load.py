@@ -1,0 +1,172 @@
+"""Load generation from other processes on loopback.
+
+GET loads use wrk (a C load generator from Debian's packages) when it is installed,
+because a Python client on the same two cores would measure itself. Everything else
+(and GET without wrk) uses a pool of Python processes with keep-alive connections.
+"""
+
+import http.client
+import json
+import multiprocessing
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+
+def _wrk(url: str, seconds: int, concurrency: int, headers: dict) -> dict:
+    args = [
+        "wrk",
+        "-t",
+        "2",
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        url,
+    ]
+    for key, value in (headers or {}).items():
+        args[1:1] = ["-H", f"{key}: {value}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+    def latency(pct: str) -> float:
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(g) for g in match.groups())
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": errors,
+        "tool": "wrk",
+    }
+
+
+def _worker(args):
+    url, deadline, method, headers, body, count = args
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    latencies, errors, statuses = [], 0, {}
+    done = 0
+    while (count is None and time.monotonic() < deadline) or (
+        count is not None and done < count
+    ):
+        start = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status >= 500:
+                errors += 1
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        latencies.append((time.perf_counter() - start) * 1000)
+        done += 1
+    conn.close()
+    return latencies, errors, statuses
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def hammer(
+    url: str,
+    *,
+    seconds: int = 10,
+    concurrency: int = 16,
+    method: str = "GET",
+    headers: dict | None = None,
+    body: bytes | str | dict | None = None,
+) -> dict:
+    """Load `url` for `seconds` with `concurrency` clients.
+
+    Returns requests, rps, p50_ms, p99_ms, errors (5xx and connection failures).
+    """
+    if isinstance(body, dict):
+        body = json.dumps(body)
+        headers = {"Content-Type": "application/json", **(headers or {})}
+    if method == "GET" and body is None and shutil.which("wrk"):
+        return _wrk(url, seconds, concurrency, headers or {})
+    return _python_load(
+        url,
+        seconds=seconds,
+        concurrency=concurrency,
+        method=method,
+        headers=headers,
+        body=body,
+    )
+
+
+def _python_load(url, *, seconds, concurrency, method, headers, body, count=None):
+    deadline = time.monotonic() + seconds
+    started = time.perf_counter()
+    with multiprocessing.Pool(concurrency) as pool:
+        results = pool.map(
+            _worker, [(url, deadline, method, headers, body, count)] * concurrency
+        )
+    elapsed = time.perf_counter() - started
+    latencies = [lat for r in results for lat in r[0]]
+    statuses: dict[int, int] = {}
+    for r in results:
+        for status, n in r[2].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": statistics.median(latencies) if latencies else 0.0,
+        "p99_ms": _percentile(latencies, 99),
+        "errors": sum(r[1] for r in results),
+        "statuses": statuses,
+        "tool": "python",
+    }
+
+
+def burst(
+    requests: list[tuple[str, str, dict, bytes | None]], *, concurrency: int
+) -> list[tuple[int, float, bytes]]:
+    """Send each (method, url, headers, body) once, `concurrency` at a time, as close to
+    simultaneously as possible. Returns (status, latency_ms, body) per request."""
+    with multiprocessing.Pool(concurrency) as pool:
+        return pool.map(_one, requests)
+
+
+def _one(item):
+    method, url, headers, body = item
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    start = time.perf_counter()
+    try:
+        conn.request(
+            method,
+            parts.path + (f"?{parts.query}" if parts.query else ""),
+            body=body,
+            headers=headers,
+        )
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, (time.perf_counter() - start) * 1000, data
+    except (OSError, http.client.HTTPException) as exc:
+        return 0, (time.perf_counter() - start) * 1000, str(exc).encode()
+    finally:
+        conn.close()

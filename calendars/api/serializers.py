@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSettings
+
+APPEARANCE = [
+    "background_color",
+    "text_color",
+    "accent_color",
+    "accent_text_color",
+    "label_google",
+    "label_outlook",
+    "label_ics",
+    "label_ticket",
+    "language",
+    "show_google",
+    "show_outlook",
+    "show_ics",
+    "show_ticket",
+]
+
+
+class WidgetSettingsSerializer(serializers.ModelSerializer):
+    """Colours are #rgb/#rrggbb; labels are plain text (no < > { } ; and the like)."""
+
+    class Meta:
+        model = WidgetSettings
+        fields = [*APPEARANCE, "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class EventWidgetSettingsSerializer(serializers.ModelSerializer):
+    """Blank fields and null switches inherit the site-wide defaults."""
+
+    class Meta:
+        model = EventWidgetSettings
+        fields = [*APPEARANCE, "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class IframeCodeSerializer(serializers.Serializer):
+    iframe_html = serializers.CharField()
+    widget_url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class FeedTokenSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    webcal_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalendarFeedToken
+        fields = ["url", "webcal_url", "created_at", "rotated_at", "last_used_at"]
+        read_only_fields = fields
+
+    def _path(self, obj) -> str:
+        return reverse("calendars:member_feed", kwargs={"token": obj.token})
+
+    def get_url(self, obj) -> str:
+        return settings.SITE_URL + self._path(obj)
+
+    def get_webcal_url(self, obj) -> str:
+        return "webcal://" + self.get_url(obj).split("://", 1)[1]
+
+
+class ClickTimelineDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    clicks = serializers.IntegerField()
+    by_type = serializers.DictField(child=serializers.IntegerField())
+
+
+class EventStatsSerializer(serializers.Serializer):
+    total_clicks = serializers.IntegerField()
+    clicks_by_type = serializers.DictField(child=serializers.IntegerField())
+    clicks_timeline = ClickTimelineDaySerializer(many=True)
+    unique_visitor_days = serializers.IntegerField()
+    time_zone = serializers.CharField()

@@ -1,0 +1,48 @@
+"""Reads about users that pages, API and admin share."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from community.models import Role, User
+
+
+def user_is_staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.ADMIN, Role.ORGANIZER)
+    )
+
+
+def user_visible_to(*, viewer) -> QuerySet:
+    """Staff see everyone; anyone else only themselves (others are a 404)."""
+    if user_is_staff(viewer):
+        return User.objects.all()
+    return User.objects.filter(pk=viewer.pk)
+
+
+def user_search(*, query: str = "") -> QuerySet:
+    users = User.objects.filter(anonymised_at__isnull=True).order_by("email")
+    query = query.strip()
+    if query:
+        users = users.filter(
+            Q(email__icontains=query)
+            | Q(name__icontains=query)
+            | Q(phone__icontains=query)
+        )
+    return users
+
+
+def user_history(*, user: User) -> list:
+    """The user's tickets with their event and payments, newest event first; three
+    queries whatever the number of tickets."""
+    from payments.models import Payment
+    from tickets.models import Ticket
+
+    return list(
+        Ticket.objects.filter(user=user)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("payments", queryset=Payment.objects.order_by("created_at"))
+        )
+        .order_by("-event__starts_at")
+    )

@@ -1,0 +1,257 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.csp import CSP
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csp import csp_override
+
+from emails.bulk import bulk_email_preview, bulk_email_recipients, bulk_email_send
+from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
+from spanglish.errors import ConflictError
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    """Read-only: the log records what happened; nobody edits history."""
+
+    list_display = [
+        "created_at",
+        "to_email",
+        "subject",
+        "template",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = [
+        "status",
+        "template",
+        "language",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("bulk", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["to_email", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    exclude = ["attachments", "body_html"]
+    readonly_fields = [
+        "user",
+        "to_email",
+        "template",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "error",
+        "event",
+        "bulk",
+        "created_at",
+        "sent_at",
+        "headers",
+        "attachment_names",
+        "body_text",
+    ]
+
+    @admin.display(description=_("attachments"))
+    def attachment_names(self, obj):
+        return ", ".join(item["filename"] for item in obj.attachments) or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkEmail)
+class BulkEmailAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "audience",
+        "event",
+        "status",
+        "created_by",
+        "created_at",
+        "progress",
+    ]
+    list_filter = ["status", "audience"]
+    search_fields = ["subject_en", "subject_es"]
+    autocomplete_fields = []
+    actions = ["send_selected"]
+    fieldsets = [
+        (None, {"fields": ["audience", "event"]}),
+        (_("English"), {"fields": ["subject_en", "body_en"]}),
+        (_("Spanish"), {"fields": ["subject_es", "body_es"]}),
+        (
+            _("Sending"),
+            {
+                "fields": [
+                    "status",
+                    "created_by",
+                    "created_at",
+                    "sent_at",
+                    "progress",
+                    "preview_links",
+                ]
+            },
+        ),
+    ]
+    base_readonly = [
+        "status",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "progress",
+        "preview_links",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("event", "created_by")
+            .annotate(
+                logs_total=Count("logs"),
+                logs_sent=Count("logs", filter=Q(logs__status=EmailStatus.SENT)),
+                logs_failed=Count("logs", filter=Q(logs__status=EmailStatus.FAILED)),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != BulkStatus.DRAFT:
+            # What was sent stays as sent.
+            return [f.name for f in BulkEmail._meta.fields] + self.base_readonly
+        return self.base_readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        if obj.pk is None or obj.status == BulkStatus.DRAFT:
+            return "—"
+        total = getattr(obj, "logs_total", None)
+        if total is None:
+            total = obj.logs.count()
+            sent = obj.logs.filter(status=EmailStatus.SENT).count()
+            failed = obj.logs.filter(status=EmailStatus.FAILED).count()
+        else:
+            sent, failed = obj.logs_sent, obj.logs_failed
+        url = reverse("admin:emails_emaillog_changelist") + f"?bulk__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("%(sent)s sent, %(failed)s failed, %(queued)s queued of %(total)s")
+            % {
+                "sent": sent,
+                "failed": failed,
+                "queued": total - sent - failed,
+                "total": total,
+            },
+        )
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, obj):
+        if obj.pk is None:
+            return _("Save the draft to preview it.")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:emails_bulkemail_preview", args=[obj.pk, "en"]),
+            _("Preview in English"),
+            reverse("admin:emails_bulkemail_preview", args=[obj.pk, "es"]),
+            _("Preview in Spanish"),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/preview/<str:language>/",
+                wrap(self.preview_view),
+                name="emails_bulkemail_preview",
+            ),
+            path(
+                "<int:pk>/preview/<str:language>/html/",
+                wrap(self.preview_html_view),
+                name="emails_bulkemail_preview_html",
+            ),
+            path("<int:pk>/send/", wrap(self.send_view), name="emails_bulkemail_send"),
+            *super().get_urls(),
+        ]
+
+    def _get(self, request, pk):
+        bulk = get_object_or_404(BulkEmail, pk=pk)
+        if not self.has_view_permission(request, bulk):
+            raise PermissionDenied
+        return bulk
+
+    def preview_view(self, request, pk, language):
+        bulk = self._get(request, pk)
+        preview = bulk_email_preview(bulk=bulk, language=language, user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": bulk,
+            "title": _("Preview: %(subject)s") % {"subject": preview["subject"]},
+            "preview": preview,
+            "recipient_count": sum(1 for _ in bulk_email_recipients(bulk=bulk)),
+            "can_send": bulk.status == BulkStatus.DRAFT
+            and self.has_change_permission(request, bulk),
+            "html_url": reverse(
+                "admin:emails_bulkemail_preview_html", args=[bulk.pk, language]
+            ),
+        }
+        return TemplateResponse(request, "admin/emails/bulkemail/preview.html", context)
+
+    # The email's HTML uses inline styles, as email must; shown alone, never framed.
+    @csp_override(
+        {
+            "default-src": [CSP.NONE],
+            "style-src": [CSP.UNSAFE_INLINE],
+            "img-src": [CSP.SELF, "data:"],
+            "frame-ancestors": [CSP.NONE],
+        }
+    )
+    def preview_html_view(self, request, pk, language):
+        bulk = self._get(request, pk)
+        preview = bulk_email_preview(bulk=bulk, language=language, user=request.user)
+        return HttpResponse(preview["html"])
+
+    def send_view(self, request, pk):
+        if request.method != "POST":
+            return redirect("admin:emails_bulkemail_change", pk)
+        bulk = self._get(request, pk)
+        if not self.has_change_permission(request, bulk):
+            raise PermissionDenied
+        self._send(request, bulk)
+        return redirect("admin:emails_bulkemail_change", pk)
+
+    def _send(self, request, bulk) -> bool:
+        try:
+            bulk_email_send(bulk=bulk, actor=request.user, request=request)
+        except (ConflictError, ValidationError) as error:
+            text = getattr(error, "message", None) or "; ".join(error.messages)
+            self.message_user(request, f"{bulk}: {text}", messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            _("“%(bulk)s” is being sent. Progress shows below.") % {"bulk": bulk},
+            messages.SUCCESS,
+        )
+        return True
+
+    @admin.action(description=_("Send the selected drafts"), permissions=["change"])
+    def send_selected(self, request, queryset):
+        for bulk in queryset.filter(status=BulkStatus.DRAFT):
+            self._send(request, bulk)

@@ -1,0 +1,160 @@
+"""Bulk messages: an organizer writes once, each recipient gets exactly one email.
+
+Exactly once rests on the database: EmailLog has a unique (bulk, address) constraint
+and a unique key per bulk recipient, so a dispatch that runs twice (a worker
+restarted half-way) queues nobody twice.
+"""
+
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from emails.models import BulkAudience, BulkEmail, BulkStatus, EmailLog
+from emails.notifications import Recipient, _recipient, _ticket_recipient
+from emails.services import email_render, email_send_templated, unsubscribe_token
+from spanglish.errors import ConflictError
+
+
+def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
+    """Who gets the message, one entry per address.
+
+    News goes only to members who consented (and are verified and active); a
+    message to one event's attendees goes to its ticket holders, who get it even
+    after unsubscribing from news, as it is about the ticket they hold.
+    """
+    from community.models import User
+    from tickets.models import Ticket
+
+    seen: set[str] = set()
+    if bulk.audience == BulkAudience.NEWS_SUBSCRIBERS:
+        candidates = (
+            _recipient(user=user)
+            for user in User.objects.news_recipients().order_by("pk").iterator()
+        )
+    else:
+        tickets = (
+            Ticket.objects.filter(event_id=bulk.event_id)
+            .active()
+            .select_related("user")
+            .order_by("created_at")
+        )
+        candidates = (_ticket_recipient(ticket) for ticket in tickets.iterator())
+    for recipient in candidates:
+        if recipient is None or recipient.email.lower() in seen:
+            continue
+        seen.add(recipient.email.lower())
+        yield recipient
+
+
+def unsubscribe_url(*, user, language: str) -> str:
+    from django.conf import settings
+
+    with translation.override(language):
+        path = reverse("emails:unsubscribe", kwargs={"token": unsubscribe_token(user)})
+    return settings.SITE_URL + path
+
+
+def _bulk_context(*, bulk: BulkEmail, recipient: Recipient) -> tuple[str, dict, dict]:
+    language, subject, body = bulk.version_for(recipient.language)
+    context = {"subject": subject, "body": body, "name": recipient.name}
+    headers = {}
+    if recipient.user is not None:
+        url = unsubscribe_url(user=recipient.user, language=language)
+        context["unsubscribe_url"] = url
+        # RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs.
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return language, context, headers
+
+
+def bulk_email_preview(*, bulk: BulkEmail, language: str, user) -> dict:
+    """What a recipient reading `language` would get: subject, text and HTML."""
+    recipient = Recipient(
+        email=user.email, name=user.get_short_name(), language=language, user=user
+    )
+    language, context, _headers = _bulk_context(bulk=bulk, recipient=recipient)
+    subject, text, html = email_render(
+        template="bulk_message", context=context, language=language
+    )
+    return {"language": language, "subject": subject, "text": text, "html": html}
+
+
+def bulk_email_validate(*, bulk: BulkEmail) -> None:
+    errors = {}
+    has_en = bool(bulk.subject_en and bulk.body_en)
+    has_es = bool(bulk.subject_es and bulk.body_es)
+    if not (has_en or has_es):
+        errors["subject_en"] = _(
+            "Write the subject and message in Spanish, English or both."
+        )
+    if bulk.audience == BulkAudience.EVENT_ATTENDEES and not bulk.event_id:
+        errors["event"] = _("Choose the event whose attendees get the message.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def bulk_email_send(*, bulk: BulkEmail, actor, request=None) -> BulkEmail:
+    """Lock the draft, mark it sending, audit, and dispatch after commit.
+
+    Sending twice is a conflict: the row lock makes two clicks serialise and the
+    second sees the status already changed.
+    """
+    from community.audit import audit_record
+    from emails.tasks import bulk_email_dispatch
+
+    bulk = BulkEmail.objects.select_for_update().get(pk=bulk.pk)
+    if bulk.status != BulkStatus.DRAFT:
+        raise ConflictError(_("This message has already been sent."))
+    bulk_email_validate(bulk=bulk)
+    bulk.status = BulkStatus.SENDING
+    bulk.save(update_fields=["status"])
+    audit_record(
+        action="email.bulk_sent",
+        actor=actor,
+        target=bulk,
+        changes={
+            "audience": bulk.audience,
+            "event": str(bulk.event_id) if bulk.event_id else None,
+            "subject_en": bulk.subject_en,
+            "subject_es": bulk.subject_es,
+        },
+        request=request,
+    )
+    transaction.on_commit(lambda: bulk_email_dispatch.enqueue(bulk.pk), robust=True)
+    return bulk
+
+
+def bulk_email_dispatch_now(*, bulk_id: int) -> int:
+    """Queue one email per recipient (skipping those already queued); returns the
+    number of recipients. Safe to run again after a crash."""
+    bulk = BulkEmail.objects.select_related("event").get(pk=bulk_id)
+    if bulk.status == BulkStatus.DRAFT:
+        return 0
+    count = 0
+    for recipient in bulk_email_recipients(bulk=bulk):
+        count += 1
+        language, context, headers = _bulk_context(bulk=bulk, recipient=recipient)
+        email_send_templated(
+            to=recipient.email,
+            template="bulk_message",
+            context=context,
+            language=language,
+            user=recipient.user,
+            event=bulk.event,
+            headers=headers,
+            bulk=bulk,
+            key=f"bulk:{bulk.pk}:{recipient.email.lower()}",
+        )
+    BulkEmail.objects.filter(pk=bulk.pk).update(
+        status=BulkStatus.SENT,
+        sent_at=timezone.now(),
+        recipient_count=EmailLog.objects.filter(bulk=bulk).count(),
+    )
+    return count

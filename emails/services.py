@@ -1,0 +1,164 @@
+"""Writes of the emails app: render and queue one email, bulk messages, unsubscribe.
+
+Every email goes through `email_send_templated`: it renders the message in the
+recipient's language, stores it in the email log as `queued` and, after the
+surrounding transaction commits, hands it to the background worker
+(`emails.tasks.email_deliver`). No web request waits for a mail server in production.
+"""
+
+import base64
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+
+from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
+
+UNSUBSCRIBE_SALT = "emails.unsubscribe"
+
+
+def _normalise_attachments(attachments: Iterable) -> list[dict]:
+    """(filename, content, mimetype[, content_id]) tuples → JSON-storable dicts."""
+    stored = []
+    for attachment in attachments or ():
+        filename, content, mimetype, *rest = attachment
+        if isinstance(content, str):
+            content = content.encode()
+        stored.append(
+            {
+                "filename": filename,
+                "mimetype": mimetype,
+                "content": base64.b64encode(content).decode("ascii"),
+                "cid": rest[0] if rest else "",
+            }
+        )
+    return stored
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """Plain text is not HTML: render without autoescaping ("&" stays "&")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
+def email_render(
+    *, template: str, context: dict, language: str
+) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/emails/<template>* rendered in `language`."""
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = _render_plain(f"emails/{template}_subject.txt", context)
+        text = _render_plain(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    # A header cannot span lines; templates may end with a newline.
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def email_send_templated(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    user=None,
+    event=None,
+    attachments: Iterable = (),
+    headers: dict | None = None,
+    bulk: BulkEmail | None = None,
+    key: str | None = None,
+) -> EmailLog:
+    """Render, log as queued, and deliver after commit through the task worker.
+
+    `attachments` are (filename, content, mimetype[, content_id]) tuples; a content
+    id makes an inline part the HTML can show with `cid:`. `key` makes the email
+    once-only: a second call with the same key returns the first log entry.
+    """
+    subject, text, html = email_render(
+        template=template, context=context, language=language
+    )
+    fields = {
+        "user": user,
+        "to_email": to,
+        "template": template,
+        "language": language,
+        "subject": subject[:300],
+        "body_text": text,
+        "body_html": html,
+        "attachments": _normalise_attachments(attachments),
+        "headers": dict(headers or {}),
+        "event": event,
+        "bulk": bulk,
+        "key": key,
+    }
+    if key is not None:
+        try:
+            with transaction.atomic():
+                log = EmailLog.objects.create(**fields)
+        except IntegrityError:
+            return EmailLog.objects.get(key=key)
+    else:
+        log = EmailLog.objects.create(**fields)
+    email_enqueue(log=log)
+    return log
+
+
+def email_enqueue(*, log: EmailLog, run_after: datetime | None = None) -> None:
+    """Hand the log entry to the worker once the current transaction commits."""
+    from emails.tasks import email_deliver
+
+    def enqueue():
+        task = email_deliver
+        if run_after is not None and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        task.enqueue(log.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+# --- Unsubscribe ---------------------------------------------------------------------
+
+
+def unsubscribe_token(user) -> str:
+    """Signed, non-expiring: a link in a year-old newsletter must still work."""
+    return signing.dumps(str(user.pk), salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_id_from_unsubscribe_token(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+@transaction.atomic
+def news_unsubscribe(*, user, request=None) -> None:
+    """Withdraw consent to news. Ticket mail keeps coming (it is not news)."""
+    from community.audit import audit_record
+
+    if not user.marketing_consent:
+        return
+    user.marketing_consent = False
+    user.marketing_consent_at = timezone.now()
+    user.save(update_fields=["marketing_consent", "marketing_consent_at"])
+    audit_record(
+        action="user.consent_withdrawn",
+        actor=None,
+        target=user,
+        changes={"marketing_consent": [True, False], "via": "unsubscribe_link"},
+        request=request,
+    )
+
+
+__all__ = [
+    "BulkStatus",
+    "EmailStatus",
+    "email_enqueue",
+    "email_render",
+    "email_send_templated",
+    "news_unsubscribe",
+    "unsubscribe_token",
+]

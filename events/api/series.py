@@ -1,0 +1,272 @@
+"""Series API: list, read, create, change all future sessions, skip a date."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from events import series as series_services
+from events.models import EventSeries
+from events.series_selectors import series_list_for, series_upcoming_sessions
+from spanglish.api.permissions import IsOrganizer, ReadOnlyOrOrganizer
+
+SESSIONS_SHOWN = 12
+
+
+class SeriesSessionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    slug = serializers.CharField()
+    occurrence_date = serializers.DateField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    seats_left = serializers.IntegerField()
+    is_detached = serializers.BooleanField()
+
+
+class SeriesSerializer(serializers.ModelSerializer):
+    """A series with both language versions and `title`/`description` in the
+    request's language. Dates and `start_time` are local to `time_zone`."""
+
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    duration_minutes = serializers.SerializerMethodField()
+    next_starts_at = serializers.DateTimeField(read_only=True, default=None)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventSeries
+        fields = [
+            "id",
+            "public_id",
+            "slug",
+            "title",
+            "description",
+            "title_es",
+            "title_en",
+            "description_es",
+            "description_en",
+            "venue_name",
+            "venue_address",
+            "map_url",
+            "price",
+            "currency",
+            "capacity",
+            "time_zone",
+            "frequency",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "until",
+            "count",
+            "session_status",
+            "skipped_dates",
+            "next_starts_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_duration_minutes(self, series) -> int:
+        return int(series.duration.total_seconds() // 60)
+
+    def get_url(self, series) -> str:
+        return settings.SITE_URL + series.get_absolute_url()
+
+
+class SeriesDetailSerializer(SeriesSerializer):
+    sessions = serializers.SerializerMethodField()
+
+    class Meta(SeriesSerializer.Meta):
+        fields = [*SeriesSerializer.Meta.fields, "sessions"]
+        read_only_fields = fields
+
+    def get_sessions(self, series) -> list[dict]:
+        user = self.context.get("user")
+        sessions = series_upcoming_sessions(series=series, user=user)
+        return SeriesSessionSerializer(sessions[:SESSIONS_SHOWN], many=True).data
+
+
+class SeriesWriteSerializer(serializers.ModelSerializer):
+    """Input for create and update. `title`/`description` alone are stored in the
+    site's default language."""
+
+    title = serializers.CharField(write_only=True, required=False, max_length=200)
+    description = serializers.CharField(
+        write_only=True, required=False, allow_blank=True
+    )
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=24 * 60
+    )
+    from_date = serializers.DateField(
+        required=False,
+        help_text="Update only: apply to sessions from this local date (default today).",
+    )
+
+    class Meta:
+        model = EventSeries
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "title_es",
+            "title_en",
+            "description_es",
+            "description_en",
+            "venue_name",
+            "venue_address",
+            "map_url",
+            "price",
+            "currency",
+            "capacity",
+            "time_zone",
+            "frequency",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "until",
+            "count",
+            "session_status",
+            "from_date",
+        ]
+        extra_kwargs = {"slug": {"required": False, "validators": []}}
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        lang = settings.LANGUAGE_CODE
+        for plain in ("title", "description"):
+            if plain in values:
+                values.setdefault(f"{plain}_{lang}", values.pop(plain))
+        if "duration_minutes" in values:
+            values["duration"] = timedelta(minutes=values.pop("duration_minutes"))
+        return values
+
+
+class SkipSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The local date to skip (YYYY-MM-DD).")
+
+
+class SeriesListCreateView(GenericAPIView):
+    permission_classes = [ReadOnlyOrOrganizer]
+    serializer_class = SeriesSerializer
+
+    def get_queryset(self):
+        return series_list_for(self.request.user).order_by("start_date", "slug")
+
+    @extend_schema(
+        tags=["series"],
+        summary="List event series",
+        description="Public. Anonymous users and members see series with published "
+        "sessions; organizers and admins see every series.",
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SeriesSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["series"],
+        summary="Create an event series",
+        description="Organizers and admins. Sessions are generated up to 12 weeks "
+        "ahead (or the series' end).",
+        request=SeriesWriteSerializer,
+        responses={201: SeriesDetailSerializer},
+    )
+    def post(self, request):
+        serializer = SeriesWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values.pop("from_date", None)
+        series = series_services.series_create(
+            actor=request.user, request=request, **values
+        )
+        series = self.get_queryset().get(pk=series.pk)
+        data = SeriesDetailSerializer(series, context={"user": request.user}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class SeriesDetailView(GenericAPIView):
+    permission_classes = [ReadOnlyOrOrganizer]
+    serializer_class = SeriesDetailSerializer
+
+    def get_queryset(self):
+        return series_list_for(self.request.user)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def _answer(self, series):
+        series = self.get_queryset().get(pk=series.pk)
+        context = {"user": self.request.user}
+        return Response(SeriesDetailSerializer(series, context=context).data)
+
+    @extend_schema(
+        tags=["series"],
+        summary="One event series with its upcoming sessions",
+        description="Public (series with published sessions); organizers and admins "
+        "see every series and draft sessions.",
+    )
+    def get(self, request, pk):
+        return self._answer(self.get_object())
+
+    @extend_schema(
+        tags=["series"],
+        summary="Change a series and all its future sessions",
+        description="Organizers and admins. Fields left out keep their value. Applies "
+        "to every future session not edited on its own, from `from_date` (default "
+        "today); booked sessions are updated or moved, never deleted.",
+        request=SeriesWriteSerializer,
+        responses={200: SeriesDetailSerializer},
+    )
+    def put(self, request, pk):
+        series = self.get_object()
+        serializer = SeriesWriteSerializer(series, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        result = series_services.series_update_future(
+            series=series,
+            from_date=values.pop("from_date", None),
+            actor=request.user,
+            request=request,
+            **values,
+        )
+        return self._answer(result.series)
+
+    @extend_schema(
+        tags=["series"],
+        summary="Change part of a series and all its future sessions",
+        description="Organizers and admins. Same as PUT.",
+        request=SeriesWriteSerializer,
+        responses={200: SeriesDetailSerializer},
+    )
+    def patch(self, request, pk):
+        return self.put(request, pk)
+
+
+class SeriesSkipView(GenericAPIView):
+    permission_classes = [IsOrganizer]
+    serializer_class = SkipSerializer
+
+    @extend_schema(
+        tags=["series"],
+        summary="Skip one date of a series",
+        description="Organizers and admins. The session of that date is removed (or "
+        "cancelled when it has tickets) and the date stays skipped.",
+        request=SkipSerializer,
+        responses={200: SeriesDetailSerializer},
+    )
+    def post(self, request, pk):
+        series = get_object_or_404(EventSeries, pk=pk)
+        serializer = SkipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        series_services.session_skip(
+            series=series,
+            day=serializer.validated_data["date"],
+            actor=request.user,
+            request=request,
+        )
+        series = series_list_for(request.user).get(pk=pk)
+        context = {"user": request.user}
+        return Response(SeriesDetailSerializer(series, context=context).data)

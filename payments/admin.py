@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from payments import services
+from payments.models import Payment, PaymentNotification
+from payments.selectors import payments_totals_by_event
+from spanglish.errors import ConflictError
+
+
+class PaymentNotificationInline(admin.TabularInline):
+    model = PaymentNotification
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "event_type", "event_id", "result", "payload"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "event",
+        "provider",
+        "amount",
+        "currency",
+        "status",
+        "refunded_amount",
+        "flagged",
+        "created_at",
+    ]
+    list_filter = ["provider", "status", "flagged", "ticket__event"]
+    list_select_related = ["ticket__event"]
+    search_fields = ["id", "provider_reference", "provider_payment_id", "ticket__code"]
+    readonly_fields = [
+        f.name for f in Payment._meta.fields if f.name not in ("flagged", "flag_reason")
+    ]
+    inlines = [PaymentNotificationInline]
+    actions = ["refund_action"]
+    change_list_template = "admin/payments/payment/change_list.html"
+
+    @admin.display(description=_("event"), ordering="ticket__event")
+    def event(self, obj):
+        return obj.ticket.event
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "context_data") and "cl" in response.context_data:
+            qs = response.context_data["cl"].queryset
+            response.context_data["totals"] = payments_totals_by_event(qs)
+        return response
+
+    @admin.action(description=_("Refund selected payments in full"))
+    def refund_action(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/payments/payment/refund_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Refund payments?"),
+                    "payments": queryset.select_related("ticket__event"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        done = 0
+        for payment in queryset:
+            try:
+                services.payment_refund(
+                    payment=payment, amount=None, actor=request.user, request=request
+                )
+                done += 1
+            except (ValidationError, ConflictError) as exc:
+                message = getattr(exc, "message", None) or " ".join(exc.messages)
+                self.message_user(request, f"{payment.pk}: {message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d payment refunded.", "%d payments refunded.", done) % done,
+                messages.SUCCESS,
+            )
+        return None
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "provider", "event_type", "event_id", "result"]
+    list_filter = ["provider", "event_type", "result"]
+    search_fields = ["event_id", "payment__id"]
+    readonly_fields = [f.name for f in PaymentNotification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,48 @@
+from rest_framework import serializers
+
+from payments.models import Payment, Provider
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "ticket",
+            "provider",
+            "amount",
+            "currency",
+            "status",
+            "refunded_amount",
+            "flagged",
+            "checkout_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InitiateSerializer(serializers.Serializer):
+    ticket = serializers.UUIDField()
+    provider = serializers.ChoiceField(
+        choices=[Provider.STRIPE.value, Provider.MERCADOPAGO.value]
+    )
+
+
+class InitiateResultSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    checkout_url = serializers.URLField()
+
+
+class RefundSerializer(serializers.Serializer):
+    payment = serializers.UUIDField()
+    amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, min_value=0
+    )
+
+
+class WebhookResultSerializer(serializers.Serializer):
+    result = serializers.CharField()

@@ -1,0 +1,159 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from payments import services
+from payments.api.serializers import (
+    InitiateResultSerializer,
+    InitiateSerializer,
+    PaymentSerializer,
+    RefundSerializer,
+    WebhookResultSerializer,
+)
+from payments.models import Payment
+from payments.providers import all_providers, get_provider
+from payments.providers.base import InvalidSignature, ProviderError
+from payments.selectors import user_can_see_payment, user_holds_ticket
+from spanglish.api.exceptions import error_body
+from spanglish.api.permissions import IsOrganizer
+from tickets.models import Ticket
+
+
+def _deny(request):
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    raise exceptions.PermissionDenied()
+
+
+class PaymentInitiateView(APIView):
+    # Guests who booked without an account hold their ticket through the session.
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=["payments"],
+        summary="Start an online payment",
+        description="The ticket's holder (its signed-in owner, or the browser session "
+        "that booked it) or organizers and admins. Creates a pending payment and "
+        "returns the provider's checkout address to send the payer to.",
+        request=InitiateSerializer,
+        responses={201: InitiateResultSerializer},
+    )
+    def post(self, request):
+        data = InitiateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = get_object_or_404(Ticket, pk=data.validated_data["ticket"])
+        is_staff = request.user.is_authenticated and request.user.is_organizer
+        if not is_staff and not user_holds_ticket(
+            user=request.user, session=request.session, ticket=ticket
+        ):
+            _deny(request)
+        payment = services.payment_start(
+            ticket=ticket, provider_code=data.validated_data["provider"]
+        )
+        return Response(
+            {
+                "id": payment.pk,
+                "status": payment.status,
+                "checkout_url": payment.checkout_url,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PaymentDetailView(APIView):
+    permission_classes = [permissions.AllowAny]  # payer (also a guest session) or staff
+
+    @extend_schema(
+        tags=["payments"],
+        summary="One payment",
+        description="The payer (ticket holder) or organizers and admins.",
+        responses={200: PaymentSerializer},
+    )
+    def get(self, request, pk):
+        payment = get_object_or_404(Payment.objects.select_related("ticket"), pk=pk)
+        if not user_can_see_payment(
+            user=request.user, session=request.session, payment=payment
+        ):
+            _deny(request)
+        return Response(PaymentSerializer(payment).data)
+
+
+class PaymentRefundView(APIView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(
+        tags=["payments"],
+        summary="Refund a payment",
+        description="Organizers and admins. Without `amount` the whole remaining amount "
+        "is refunded, the ticket is marked refunded and its seat freed; with `amount` "
+        "a partial refund. The provider is called with an idempotency key.",
+        request=RefundSerializer,
+        responses={200: PaymentSerializer},
+    )
+    def post(self, request):
+        data = RefundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = get_object_or_404(Payment, pk=data.validated_data["payment"])
+        payment = services.payment_refund(
+            payment=payment,
+            amount=data.validated_data.get("amount"),
+            actor=request.user,
+            request=request,
+        )
+        return Response(PaymentSerializer(payment).data)
+
+
+class WebhookView(APIView):
+    """Providers call this: no session, no CSRF; the signature is the authentication."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    provider_code = ""
+
+    def _provider(self, request):
+        if self.provider_code:
+            return get_provider(self.provider_code)
+        for provider in all_providers().values():
+            if provider.online and provider.matches_request(request):
+                return provider
+        return None
+
+    @extend_schema(
+        tags=["payments"],
+        summary="Payment provider notification",
+        description="Called by Stripe or MercadoPago only: anyone may call it, but only "
+        "a notification signed with our webhook secret is applied. A bad signature "
+        "answers 400 and changes nothing; a replay answers 200 and changes nothing.",
+        request=None,
+        responses={
+            200: WebhookResultSerializer,
+            400: OpenApiResponse(description="Bad or missing signature."),
+            503: OpenApiResponse(description="The provider's API did not answer."),
+        },
+    )
+    def post(self, request):
+        raw = request._request  # the untouched body is what was signed
+        provider = self._provider(raw)
+        if provider is None:
+            return Response(
+                error_body("bad_signature", "No known signature header."), status=400
+            )
+        try:
+            notification = provider.parse_notification(request=raw)
+        except InvalidSignature:
+            return Response(
+                error_body("bad_signature", "Signature verification failed."),
+                status=400,
+            )
+        except ProviderError:
+            # The provider will retry: nothing was recorded yet.
+            return Response(
+                error_body("provider_unavailable", "Could not reach the provider."),
+                status=503,
+            )
+        result = services.payment_handle_notification(
+            provider_code=provider.code, notification=notification
+        )
+        return Response({"result": result})

@@ -1,0 +1,88 @@
+"""The interface every payment provider implements.
+
+Providers talk to the outside world only; every decision about our rows is taken in
+payments/services.py from the normalised `ProviderState` they return.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+
+class InvalidSignature(Exception):
+    """The notification was not signed by the provider: answer 400, change nothing."""
+
+
+class ProviderError(Exception):
+    """The provider's API failed or refused; the caller decides whether to retry."""
+
+
+# Normalised states a provider reports for one payment.
+PAID = "paid"
+FAILED = "failed"
+PENDING = "pending"
+EXPIRED = "expired"
+REFUNDED = "refunded"
+
+
+@dataclass
+class CheckoutStart:
+    reference: str  # the provider's id of the checkout (session, preference)
+    url: str  # where the payer is sent
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class ProviderState:
+    """What the provider's API says about one of our payments."""
+
+    payment_id: str  # our Payment id, from metadata / external_reference
+    state: str  # PAID, FAILED, PENDING, EXPIRED or REFUNDED
+    amount: Decimal | None = None
+    currency: str = ""
+    provider_payment_id: str = ""  # the charge itself (payment intent, MP payment)
+    refunded_amount: Decimal | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Notification:
+    """A verified notification. `state` is None when it carries nothing to apply."""
+
+    event_id: str
+    event_type: str
+    state: ProviderState | None
+    payload: dict = field(default_factory=dict)
+
+
+class PaymentProvider:
+    code: ClassVar[str]
+    label: ClassVar[str]
+    online: ClassVar[bool] = True
+
+    def is_configured(self) -> bool:
+        raise NotImplementedError
+
+    def start_checkout(
+        self, *, payment, success_url: str, cancel_url: str, expires_at
+    ) -> CheckoutStart:
+        raise NotImplementedError
+
+    def matches_request(self, request) -> bool:
+        """Whether an incoming webhook carries this provider's signature header."""
+        return False
+
+    def parse_notification(self, *, request) -> Notification:
+        """Verify the signature (raise InvalidSignature) and normalise the content."""
+        raise NotImplementedError
+
+    def fetch_state(self, *, payment) -> ProviderState | None:
+        """Ask the provider about a payment (reconciliation). None: nothing known yet."""
+        raise NotImplementedError
+
+    def refund(self, *, payment, amount: Decimal, idempotency_key: str) -> dict:
+        """Refund `amount` of a succeeded payment; returns the provider's answer."""
+        raise NotImplementedError
+
+    def cancel_checkout(self, *, payment) -> None:
+        """Best effort: make an abandoned checkout unusable."""

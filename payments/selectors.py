@@ -1,0 +1,51 @@
+"""Reads about payments that pages, API and admin share."""
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from payments.models import Payment, PaymentStatus
+
+
+def online_providers() -> list[tuple[str, str]]:
+    """(code, label) of the online providers whose keys are configured."""
+    from payments.providers import online_provider_choices
+
+    return online_provider_choices()
+
+
+def user_holds_ticket(*, user, session, ticket) -> bool:
+    """The ticket's holder: its signed-in owner, or the browser that booked it
+    (the tickets flow stores booked ticket ids in session["my_tickets"])."""
+    if user is not None and user.is_authenticated and ticket.user_id == user.pk:
+        return True
+    if session is None:
+        return False
+    return str(ticket.pk) in {str(t) for t in session.get("my_tickets", [])}
+
+
+def user_can_see_payment(*, user, session, payment: Payment) -> bool:
+    if user is not None and user.is_authenticated and user.is_organizer:
+        return True
+    return user_holds_ticket(user=user, session=session, ticket=payment.ticket)
+
+
+def payments_totals_by_event(qs: QuerySet | None = None) -> QuerySet:
+    """Per event and currency: money taken, refunded, and how many payments."""
+    qs = Payment.objects.all() if qs is None else qs
+    paid = Q(
+        status__in=[
+            PaymentStatus.SUCCEEDED,
+            PaymentStatus.PARTIALLY_REFUNDED,
+            PaymentStatus.REFUNDED,
+        ]
+    )
+    return (
+        qs.values("ticket__event_id", "ticket__event__title_en", "currency")
+        .annotate(
+            received=Sum("amount", filter=paid, default=0),
+            refunded=Sum("refunded_amount", filter=paid, default=0),
+            payments=Count("id", filter=paid),
+            flagged=Count("id", filter=Q(flagged=True)),
+        )
+        .annotate(net=F("received") - F("refunded"))
+        .order_by("ticket__event__title_en", "currency")
+    )

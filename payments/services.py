@@ -1,0 +1,501 @@
+"""Writes on payments: start a checkout, apply what a provider says, refund, cash.
+
+Rules that hold whatever order notifications arrive in:
+- a payment only becomes `succeeded` when the provider says it is paid, for the
+  amount and currency we asked for (otherwise it is flagged for staff);
+- a late "failed" or "expired" never undoes a success; nothing moves a refunded
+  payment back to paid;
+- money that arrives after the seat was given to someone else is refunded
+  automatically (or flagged when the refund fails) — the event is never oversold.
+
+Calls to providers happen outside the transactions that lock our rows.
+"""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.audit import audit_record
+from emails import notifications
+from payments.models import Payment, PaymentNotification, PaymentStatus, Provider
+from payments.providers import get_provider
+from payments.providers.base import (
+    EXPIRED,
+    FAILED,
+    PAID,
+    REFUNDED,
+    Notification,
+    ProviderError,
+    ProviderState,
+)
+from spanglish.currency import minor_units, to_minor
+from spanglish.errors import ConflictError
+from tickets import services as ticket_services
+from tickets.models import PaymentMethod, Ticket, TicketStatus
+
+logger = logging.getLogger(__name__)
+
+# Stripe refuses a Checkout Session that expires sooner than 30 minutes after it is
+# created. We extend the seat hold to match instead of letting the two disagree.
+STRIPE_MIN_EXPIRY = timedelta(minutes=31)
+
+PAID_STATUSES = (
+    PaymentStatus.SUCCEEDED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)
+
+
+class ProviderUnavailable(ConflictError):
+    code = "provider_unavailable"
+
+
+def _lock(payment: Payment) -> Payment:
+    return (
+        Payment.objects.select_for_update().select_related("ticket").get(pk=payment.pk)
+    )
+
+
+# --- Cash ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_record_cash(
+    *, ticket: Ticket, amount: Decimal, actor, request=None
+) -> Payment:
+    """Door staff took cash for a pay-at-the-door ticket. Locks the ticket row; a
+    second call returns the payment already recorded. Receipt after commit."""
+    ticket = (
+        Ticket.objects.select_for_update().select_related("event").get(pk=ticket.pk)
+    )
+    existing = ticket.payments.filter(
+        provider=Provider.CASH, status=PaymentStatus.SUCCEEDED
+    ).first()
+    if existing is not None:
+        return existing
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    payment = Payment.objects.create(
+        ticket=ticket,
+        provider=Provider.CASH,
+        amount=amount,
+        currency=ticket.event.currency,
+        status=PaymentStatus.SUCCEEDED,
+    )
+    audit_record(
+        action="payment.cash_recorded",
+        actor=actor,
+        target=payment,
+        request=request,
+        changes={"amount": str(amount), "currency": payment.currency},
+    )
+    transaction.on_commit(lambda: notifications.notify_payment_receipt(payment))
+    return payment
+
+
+# --- Online checkout -----------------------------------------------------------------
+
+
+def _return_urls(payment: Payment) -> tuple[str, str]:
+    page = settings.SITE_URL + reverse(
+        "payments:return", kwargs={"payment_id": payment.pk}
+    )
+    return page, f"{page}?cancelled=1"
+
+
+def payment_start(*, ticket: Ticket, provider_code: str) -> Payment:
+    """Create a pending payment for a held ticket and open the provider's checkout.
+
+    A pending payment with a live checkout for the same ticket and provider is
+    reused (double clicks, back button). The provider is called outside any lock.
+    """
+    provider = _online_provider(provider_code)
+    payment, reused = _payment_create_pending(
+        ticket=ticket, provider_code=provider.code
+    )
+    if reused:
+        return payment
+    success_url, cancel_url = _return_urls(payment)
+    try:
+        start = provider.start_checkout(
+            payment=payment,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=payment.ticket.hold_expires_at,
+        )
+    except ProviderError as exc:
+        logger.warning("checkout start failed for payment %s: %s", payment.pk, exc)
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.CANCELLED, updated_at=timezone.now()
+        )
+        raise ProviderUnavailable(
+            _("The payment provider is not answering. Please try again in a minute.")
+        ) from exc
+    Payment.objects.filter(pk=payment.pk).update(
+        provider_reference=start.reference,
+        checkout_url=start.url,
+        raw={"checkout": start.raw},
+        updated_at=timezone.now(),
+    )
+    payment.refresh_from_db()
+    return payment
+
+
+def _online_provider(code: str):
+    from payments.selectors import online_providers
+
+    if code not in dict(online_providers()):
+        raise ValidationError({"provider": _("This payment method is not available.")})
+    return get_provider(code)
+
+
+@transaction.atomic
+def _payment_create_pending(
+    *, ticket: Ticket, provider_code: str
+) -> tuple[Payment, bool]:
+    ticket = (
+        Ticket.objects.select_for_update().select_related("event").get(pk=ticket.pk)
+    )
+    if (
+        ticket.payment_method != PaymentMethod.ONLINE
+        or not ticket.holds_seat
+        or (ticket.status != TicketStatus.PENDING_PAYMENT)
+    ):
+        raise ConflictError(
+            _("This ticket is not waiting for an online payment."), code="not_payable"
+        )
+    now = timezone.now()
+    live = (
+        ticket.payments.filter(provider=provider_code, status=PaymentStatus.PENDING)
+        .exclude(checkout_url="")
+        .first()
+    )
+    if live is not None:
+        return live, True
+    if (
+        provider_code == Provider.STRIPE
+        and ticket.hold_expires_at < now + STRIPE_MIN_EXPIRY
+    ):
+        before = ticket.hold_expires_at
+        ticket.hold_expires_at = now + STRIPE_MIN_EXPIRY
+        ticket.save(update_fields=["hold_expires_at", "updated_at"])
+        audit_record(
+            action="ticket.hold_extended",
+            target=ticket,
+            changes={
+                "hold_expires_at": [
+                    before.isoformat(),
+                    ticket.hold_expires_at.isoformat(),
+                ],
+                "reason": "stripe checkout minimum expiry",
+            },
+        )
+    payment = Payment.objects.create(
+        ticket=ticket,
+        provider=provider_code,
+        amount=ticket.event.price,
+        currency=ticket.event.currency,
+        status=PaymentStatus.PENDING,
+    )
+    audit_record(
+        action="payment.started",
+        target=payment,
+        changes={"provider": provider_code, "amount": str(payment.amount)},
+    )
+    return payment, False
+
+
+def payment_cancel_pending_for_ticket(*, ticket: Ticket) -> None:
+    """The ticket's hold expired: its pending payments become cancelled, and their
+    checkouts are closed at the provider after commit (best effort)."""
+    with transaction.atomic():
+        pending = list(
+            Payment.objects.select_for_update().filter(
+                ticket_id=ticket.pk, status=PaymentStatus.PENDING
+            )
+        )
+        for payment in pending:
+            payment.status = PaymentStatus.CANCELLED
+            payment.save(update_fields=["status", "updated_at"])
+            audit_record(
+                action="payment.cancelled",
+                target=payment,
+                changes={"status": [PaymentStatus.PENDING, PaymentStatus.CANCELLED]},
+            )
+
+    def close_checkouts():
+        for payment in pending:
+            if not payment.provider_reference:
+                continue
+            try:
+                get_provider(payment.provider).cancel_checkout(payment=payment)
+            except ProviderError as exc:  # the provider's own expiry still applies
+                logger.info("could not close checkout %s: %s", payment.pk, exc)
+
+    transaction.on_commit(close_checkouts)
+
+
+# --- Notifications and reconciliation ----------------------------------------------
+
+
+def payment_handle_notification(
+    *, provider_code: str, notification: Notification
+) -> str:
+    """Record a verified notification once and apply what it says.
+
+    Returns a short result ("duplicate", "ignored", "succeeded", ...). A replay of a
+    recorded event id changes nothing. Recording and applying share one
+    transaction: if applying fails, the provider's retry is processed again.
+    """
+    refund_needed = None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = PaymentNotification.objects.create(
+                    provider=provider_code,
+                    event_id=notification.event_id,
+                    event_type=notification.event_type,
+                    payload=notification.payload,
+                )
+        except IntegrityError:
+            return "duplicate"
+        state = notification.state
+        payment = _find_payment(provider_code, state) if state else None
+        if payment is None:
+            result = "ignored"
+        else:
+            result, refund_needed = _apply_state(payment=payment, state=state)
+            record.payment = payment
+        record.result = result
+        record.save(update_fields=["payment", "result", "updated_at"])
+    if refund_needed is not None:
+        result = _refund_after_resale(refund_needed)
+    return result
+
+
+def payment_reconcile(*, payment: Payment) -> str:
+    """Ask the provider about a pending payment (a webhook may have been missed)."""
+    provider = get_provider(payment.provider)
+    state = provider.fetch_state(payment=payment)
+    if state is None:
+        return "unknown"
+    with transaction.atomic():
+        result, refund_needed = _apply_state(payment=payment, state=state)
+    if refund_needed is not None:
+        result = _refund_after_resale(refund_needed)
+    return result
+
+
+def _find_payment(provider_code: str, state: ProviderState) -> Payment | None:
+    qs = Payment.objects.filter(provider=provider_code)
+    if state.payment_id:
+        try:
+            return qs.filter(pk=state.payment_id).first()
+        except (ValueError, ValidationError):
+            return None
+    if state.provider_payment_id:
+        return qs.filter(provider_payment_id=state.provider_payment_id).first()
+    return None
+
+
+def _flag(payment: Payment, reason: str, state: ProviderState) -> None:
+    payment.flagged = True
+    payment.flag_reason = reason[:255]
+    payment.raw = {**payment.raw, "flagged_state": state.raw}
+    payment.save(update_fields=["flagged", "flag_reason", "raw", "updated_at"])
+    audit_record(action="payment.flagged", target=payment, changes={"reason": reason})
+
+
+def _apply_state(
+    *, payment: Payment, state: ProviderState
+) -> tuple[str, Payment | None]:
+    """Move the payment as far as `state` allows. Locks the payment row. Returns
+    (result, payment to refund because its seat is gone or None)."""
+    payment = _lock(payment)
+    before = payment.status
+    if state.provider_payment_id and not payment.provider_payment_id:
+        payment.provider_payment_id = state.provider_payment_id
+        payment.save(update_fields=["provider_payment_id", "updated_at"])
+
+    if state.state == PAID:
+        if before in PAID_STATUSES:
+            return "already_paid", None
+        if not _amount_matches(payment, state):
+            _flag(
+                payment,
+                f"amount mismatch: paid {state.amount} {state.currency}, "
+                f"expected {payment.amount} {payment.currency}",
+                state,
+            )
+            return "flagged", None
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.raw = {**payment.raw, "paid": state.raw}
+        payment.save(update_fields=["status", "raw", "updated_at"])
+        audit_record(
+            action="payment.succeeded",
+            target=payment,
+            changes={"status": [before, payment.status]},
+        )
+        if not ticket_services.ticket_confirm_payment(ticket=payment.ticket):
+            _flag(payment, "paid after the seat was given to someone else", state)
+            return "seat_gone", payment
+        transaction.on_commit(lambda: notifications.notify_payment_receipt(payment))
+        return "succeeded", None
+
+    if state.state in (FAILED, EXPIRED):
+        if before != PaymentStatus.PENDING:
+            return "ignored_late", None  # a late failure never undoes a success
+        payment.status = (
+            PaymentStatus.FAILED if state.state == FAILED else PaymentStatus.CANCELLED
+        )
+        payment.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=f"payment.{payment.status}",
+            target=payment,
+            changes={"status": [before, payment.status]},
+        )
+        return payment.status, None
+
+    if state.state == REFUNDED:
+        if before not in PAID_STATUSES:
+            return "ignored", None
+        refunded = (
+            state.refunded_amount
+            if state.refunded_amount is not None
+            else (payment.amount)
+        )
+        if refunded <= payment.refunded_amount:
+            return "already_refunded", None
+        _set_refunded(payment, min(refunded, payment.amount), actor=None, request=None)
+        return payment.status, None
+
+    return "pending", None
+
+
+def _amount_matches(payment: Payment, state: ProviderState) -> bool:
+    if state.amount is None or not state.currency:
+        return False
+    places = Decimal(1).scaleb(-minor_units(payment.currency))
+    return state.currency.upper() == payment.currency.upper() and Decimal(
+        state.amount
+    ).quantize(places) == payment.amount.quantize(places)
+
+
+def _set_refunded(payment: Payment, refunded_total: Decimal, *, actor, request) -> None:
+    """Record the refunded total on a locked payment; a full refund frees the seat."""
+    before = payment.status
+    before_amount = payment.refunded_amount
+    payment.refunded_amount = refunded_total
+    full = refunded_total >= payment.amount
+    payment.status = (
+        PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
+    )
+    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    audit_record(
+        action="payment.refunded",
+        actor=actor,
+        target=payment,
+        request=request,
+        changes={
+            "status": [before, payment.status],
+            "refunded_amount": [str(before_amount), str(refunded_total)],
+        },
+    )
+    if full and payment.ticket.status != TicketStatus.CHECKED_IN:
+        ticket_services.ticket_cancel(
+            ticket=payment.ticket,
+            actor=actor,
+            request=request,
+            status=TicketStatus.REFUNDED,
+        )
+    amount = refunded_total - before_amount
+    transaction.on_commit(lambda: notifications.notify_refund(payment, amount))
+
+
+def _refund_after_resale(payment: Payment) -> str:
+    try:
+        payment_refund(payment=payment, amount=None, actor=None, automatic=True)
+    except (ProviderUnavailable, ConflictError) as exc:
+        logger.error("automatic refund of %s failed: %s", payment.pk, exc)
+        return "seat_gone_flagged"
+    Payment.objects.filter(pk=payment.pk).update(flagged=False)
+    return "refunded_seat_gone"
+
+
+# --- Refunds ---------------------------------------------------------------------------
+
+
+def payment_refund(
+    *,
+    payment: Payment,
+    amount: Decimal | None,
+    actor,
+    request=None,
+    automatic: bool = False,
+) -> Payment:
+    """Refund `amount` (all that is left when None) of a succeeded payment.
+
+    The provider is called outside any lock with an idempotency key derived from
+    the payment and what was refunded before, so a retried click never refunds
+    twice. A full refund marks the ticket refunded and frees its seat. Audited.
+    """
+    payment = Payment.objects.select_related("ticket").get(pk=payment.pk)
+    if payment.status not in (
+        PaymentStatus.SUCCEEDED,
+        PaymentStatus.PARTIALLY_REFUNDED,
+    ):
+        raise ConflictError(
+            _("Only a paid payment can be refunded."), code="not_refundable"
+        )
+    left = payment.refundable_amount
+    amount = left if amount is None else Decimal(amount)
+    if amount <= 0 or amount > left:
+        raise ValidationError(
+            {
+                "amount": _("The refund must be more than 0 and at most %(left)s.")
+                % {"left": left}
+            }
+        )
+    places = Decimal(1).scaleb(-minor_units(payment.currency))
+    if amount != amount.quantize(places):
+        raise ValidationError(
+            {"amount": _("This currency does not have that many decimals.")}
+        )
+    key = (
+        f"refund-{payment.pk}-{to_minor(payment.refunded_amount, payment.currency)}"
+        f"-{to_minor(amount, payment.currency)}"
+    )
+    try:
+        answer = get_provider(payment.provider).refund(
+            payment=payment, amount=amount, idempotency_key=key
+        )
+    except ProviderError as exc:
+        raise ProviderUnavailable(
+            _("The payment provider refused or did not answer: %(error)s")
+            % {"error": exc}
+        ) from exc
+    # The provider's refund webhook may have been applied meanwhile: take the larger
+    # total, never the sum of both.
+    expected = min(payment.refunded_amount + amount, payment.amount)
+    with transaction.atomic():
+        payment = _lock(payment)
+        refunds = [*payment.raw.get("refunds", []), {"key": key, "answer": answer}]
+        payment.raw = {**payment.raw, "refunds": refunds}
+        payment.save(update_fields=["raw", "updated_at"])
+        if expected > payment.refunded_amount:
+            _set_refunded(payment, expected, actor=actor, request=request)
+        if automatic:
+            audit_record(
+                action="payment.refunded_automatically",
+                target=payment,
+                changes={"reason": "seat no longer available"},
+            )
+    return payment

@@ -1,0 +1,122 @@
+from decimal import Decimal
+
+from community.models import AuditLog
+from payments.models import PaymentNotification, PaymentStatus
+from payments.providers.mercadopago import signature_manifest
+from payments.tests.fakes import MP_CHECKOUT_HOST
+from tickets.models import TicketStatus
+
+
+def test_preference_created_with_external_reference_and_back_urls(mp_payment, fake):
+    (sent,) = fake.requests_to("POST", "/checkout/preferences")
+    payment = mp_payment
+    assert sent.headers["authorization"] == "Bearer APP_USR-fake-token"
+    assert sent.headers["x-idempotency-key"] == f"preference-{payment.pk}"
+    assert sent.body["external_reference"] == str(payment.pk)
+    assert sent.body["items"][0]["unit_price"] == 15
+    assert sent.body["items"][0]["currency_id"] == "EUR"
+    assert sent.body["back_urls"]["success"].endswith(f"/payments/{payment.pk}/")
+    assert sent.body["back_urls"]["failure"].endswith("?cancelled=1")
+    assert sent.body["back_urls"]["pending"] == sent.body["back_urls"]["success"]
+    assert sent.body["notification_url"] == (
+        "https://spanglish.example/api/payments/webhook/mercadopago"
+    )
+    assert payment.checkout_url.startswith(MP_CHECKOUT_HOST)
+
+
+def test_manifest_follows_the_documented_template():
+    assert (
+        signature_manifest(data_id="ABC123", request_id="r-1", ts="1700")
+        == "id:abc123;request-id:r-1;ts:1700;"
+    )
+    assert signature_manifest(data_id="", request_id="r-1", ts="1700") == (
+        "request-id:r-1;ts:1700;"
+    )
+    assert signature_manifest(data_id="a-B", request_id="", ts="1") == "id:a-B;ts:1;"
+
+
+def test_approved_payment_confirms_ticket_after_fetching_it(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    response = post_mp(mp["id"])
+    assert response.status_code == 200
+    assert fake.requests_to("GET", f"/v1/payments/{mp['id']}")
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+    assert mp_payment.provider_payment_id == str(mp["id"])
+    assert mp_payment.ticket.status == TicketStatus.CONFIRMED
+
+
+def test_bad_signature_is_rejected_without_calling_the_api(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    response = post_mp(mp["id"], secret="not-the-secret")
+    assert response.status_code == 400
+    assert not fake.requests_to("GET", "/v1/payments/")
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.PENDING
+    assert not PaymentNotification.objects.exists()
+
+
+def test_replay_ten_times_changes_nothing_after_the_first(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    for _ in range(10):
+        assert post_mp(mp["id"], notification_id=555).status_code == 200
+    assert PaymentNotification.objects.count() == 1
+    assert AuditLog.objects.filter(action="payment.succeeded").count() == 1
+
+
+def test_rejected_after_approved_keeps_the_success(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    post_mp(mp["id"], notification_id=1)
+    mp["status"] = "rejected"  # what the API says now (a later, unrelated retry)
+    post_mp(mp["id"], notification_id=2)
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_amount_mismatch_is_flagged(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference, amount=1.5)
+    post_mp(mp["id"])
+    mp_payment.refresh_from_db()
+    assert mp_payment.flagged
+    assert mp_payment.status == PaymentStatus.PENDING
+    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+
+
+def test_notification_for_unknown_payment_is_acknowledged(mp_payment, fake, post_mp):
+    fake.mp_payments["42"] = {
+        "id": 42,
+        "status": "approved",
+        "transaction_amount": 15,
+        "currency_id": "EUR",
+        "external_reference": "someone-elses-shop",
+    }
+    assert post_mp("42").status_code == 200
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.PENDING
+
+
+def test_api_down_answers_503_so_mercadopago_retries(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    fake.fail_next = 500
+    assert post_mp(mp["id"]).status_code == 503
+    assert not PaymentNotification.objects.exists()
+    assert post_mp(mp["id"]).status_code == 200
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_generic_webhook_path_recognises_mercadopago(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    assert post_mp(mp["id"], path="/api/payments/webhook").status_code == 200
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_zero_decimal_currency_sent_as_whole_number(fake, held_ticket):
+    from payments import services
+
+    ticket = held_ticket(price=Decimal("5000"), currency="CLP")
+    services.payment_start(ticket=ticket, provider_code="mercadopago")
+    (sent,) = fake.requests_to("POST", "/checkout/preferences")
+    assert sent.body["items"][0]["unit_price"] == 5000
+    assert isinstance(sent.body["items"][0]["unit_price"], int)

@@ -1,0 +1,224 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from community.models import AuditLog
+from payments import services
+from payments.models import Payment, PaymentStatus
+from tickets.models import PaymentMethod, Ticket, TicketStatus
+from tickets.tests.factories import TicketFactory
+
+
+def _paid_stripe(fake, payment, post_stripe):
+    post_stripe(
+        "checkout.session.completed", fake.stripe_pay(payment.provider_reference)
+    )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    return payment
+
+
+def test_partial_then_full_refund_through_stripe(
+    stripe_payment, fake, post_stripe, organizer
+):
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    payment = services.payment_refund(
+        payment=payment, amount=Decimal("5"), actor=organizer
+    )
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    assert payment.refunded_amount == Decimal("5")
+    assert payment.ticket.status == TicketStatus.CONFIRMED
+
+    payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.refunded_amount == Decimal("15")
+    ticket = Ticket.objects.get(pk=payment.ticket_id)
+    assert ticket.status == TicketStatus.REFUNDED
+    assert not ticket.holds_seat
+
+    first, second = fake.requests_to("POST", "/v1/refunds")
+    assert first.body["amount"] == "500"
+    assert second.body["amount"] == "1000"
+    assert first.body["payment_intent"] == payment.provider_payment_id
+    assert first.headers["idempotency-key"] == f"refund-{payment.pk}-0-500"
+    assert second.headers["idempotency-key"] == f"refund-{payment.pk}-500-1000"
+    assert (
+        AuditLog.objects.filter(action="payment.refunded", actor=organizer).count() == 2
+    )
+
+
+def test_refund_webhook_after_our_refund_does_not_double_count(
+    stripe_payment, fake, post_stripe, organizer
+):
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    services.payment_refund(payment=payment, amount=Decimal("5"), actor=organizer)
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "amount": 1500,
+        "amount_refunded": 500,
+        "currency": "eur",
+        "payment_intent": payment.provider_payment_id,
+        "metadata": {},
+    }
+    post_stripe("charge.refunded", charge)
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("5")
+
+
+def test_refund_more_than_paid_is_refused(stripe_payment, fake, post_stripe, organizer):
+    from django.core.exceptions import ValidationError
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    with pytest.raises(ValidationError):
+        services.payment_refund(payment=payment, amount=Decimal("16"), actor=organizer)
+    assert not fake.requests_to("POST", "/v1/refunds")
+
+
+def test_full_refund_through_mercadopago(mp_payment, fake, post_mp, admin_user):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    post_mp(mp["id"])
+    payment = services.payment_refund(payment=mp_payment, amount=None, actor=admin_user)
+    assert payment.status == PaymentStatus.REFUNDED
+    (sent,) = fake.requests_to("POST", f"/v1/payments/{mp['id']}/refunds")
+    assert sent.body == {"amount": 15}
+    assert sent.headers["x-idempotency-key"] == f"refund-{payment.pk}-0-1500"
+    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.REFUNDED
+
+
+def test_confirmation_after_seat_was_resold_is_refunded_automatically(
+    stripe_payment, fake, post_stripe
+):
+    ticket = stripe_payment.ticket
+    event = ticket.event
+    event.capacity = 1
+    event.save()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=TicketStatus.EXPIRED,
+        hold_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    TicketFactory(
+        event=event, status=TicketStatus.CONFIRMED
+    )  # the seat went to another
+
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    assert post_stripe("checkout.session.completed", session).status_code == 200
+
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.REFUNDED
+    assert not stripe_payment.flagged
+    (refund,) = fake.requests_to("POST", "/v1/refunds")
+    assert refund.body["amount"] == "1500"
+    assert Ticket.objects.filter(event=event).holding_seats().count() == 1
+    assert AuditLog.objects.filter(action="payment.refunded_automatically").exists()
+
+
+def test_confirmation_after_resale_is_flagged_when_refund_fails(
+    mp_payment, fake, post_mp
+):
+    ticket = mp_payment.ticket
+    event = ticket.event
+    event.capacity = 1
+    event.save()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=TicketStatus.EXPIRED,
+        hold_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    TicketFactory(event=event, status=TicketStatus.CONFIRMED)
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    original_route = fake._route
+
+    def refuse_refunds(r):
+        if r.path.endswith("/refunds"):
+            return 500, {"message": "internal"}
+        return original_route(r)
+
+    fake._route = refuse_refunds
+    assert post_mp(mp["id"]).status_code == 200
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+    assert mp_payment.flagged
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.EXPIRED
+    assert Ticket.objects.filter(event=event).holding_seats().count() == 1
+
+
+def test_reconcile_applies_missed_confirmations(fake, held_ticket):
+    stripe_payment = services.payment_start(
+        ticket=held_ticket(), provider_code="stripe"
+    )
+    mp_payment = services.payment_start(
+        ticket=held_ticket(), provider_code="mercadopago"
+    )
+    untouched = services.payment_start(ticket=held_ticket(), provider_code="stripe")
+    fake.stripe_pay(stripe_payment.provider_reference)
+    fake.mp_pay(mp_payment.provider_reference)
+    Payment.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+
+    call_command("reconcile_payments")
+
+    for payment in (stripe_payment, mp_payment, untouched):
+        payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.SUCCEEDED
+    assert mp_payment.status == PaymentStatus.SUCCEEDED
+    assert untouched.status == PaymentStatus.PENDING
+    assert fake.requests_to(
+        "GET", f"/v1/checkout/sessions/{stripe_payment.provider_reference}"
+    )
+    (search,) = fake.requests_to("GET", "/v1/payments/search")
+    assert search.query["external_reference"] == str(mp_payment.pk)
+    assert stripe_payment.ticket.status == TicketStatus.CONFIRMED
+
+
+def test_reconcile_cancels_expired_sessions(stripe_payment, fake):
+    fake.stripe_sessions[stripe_payment.provider_reference]["status"] = "expired"
+    call_command("reconcile_payments", min_age=0)
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.CANCELLED
+
+
+def test_hold_expiry_cancels_pending_payment_and_expires_session(
+    stripe_payment, fake, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_cancel_pending_for_ticket(ticket=stripe_payment.ticket)
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.CANCELLED
+    session_id = stripe_payment.provider_reference
+    assert fake.requests_to("POST", f"/v1/checkout/sessions/{session_id}/expire")
+
+
+def test_cash_recorded_once_for_pay_at_door(db, volunteer):
+    ticket = TicketFactory(
+        status=TicketStatus.CONFIRMED,
+        payment_method=PaymentMethod.DOOR,
+        amount_due=Decimal("10"),
+    )
+    first = services.payment_record_cash(
+        ticket=ticket, amount=Decimal("10"), actor=volunteer
+    )
+    second = services.payment_record_cash(
+        ticket=ticket, amount=Decimal("10"), actor=volunteer
+    )
+    assert first.pk == second.pk
+    assert first.status == PaymentStatus.SUCCEEDED
+    assert first.provider == "cash"
+    assert Payment.objects.filter(ticket=ticket).count() == 1
+    assert (
+        AuditLog.objects.filter(action="payment.cash_recorded", actor=volunteer).count()
+        == 1
+    )
+
+
+def test_local_tryout_pay_route_then_reconcile(stripe_payment, fake):
+    import requests
+
+    answer = requests.get(
+        f"{fake.base_url}/_pay/{stripe_payment.provider_reference}", timeout=5
+    )
+    assert answer.json()["payment_status"] == "paid"
+    call_command("reconcile_payments", min_age=0)
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.SUCCEEDED

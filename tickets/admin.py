@@ -1,0 +1,158 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from spanglish.errors import ConflictError
+from tickets import exports, services
+from tickets.models import Ticket, WaitingListEntry
+
+INLINE_LIMIT = 50
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "attendee_name",
+        "attendee_email",
+        "event",
+        "status",
+        "payment_method",
+        "amount_due",
+        "checkin_at",
+        "created_at",
+    ]
+    list_filter = ["status", "payment_method", "event"]
+    list_select_related = ["event"]
+    search_fields = ["code", "attendee_name", "attendee_email", "user__email"]
+    raw_id_fields = ["event", "user"]
+    date_hierarchy = "created_at"
+    actions = ["check_in", "cancel"]
+    readonly_fields = [
+        "id",
+        "event",
+        "user",
+        "status",
+        "code",
+        "payment_method",
+        "amount_due",
+        "amount_collected",
+        "hold_expires_at",
+        "checkin_at",
+        "checked_in_by",
+        "cancelled_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = ["attendee_name", "attendee_email", *readonly_fields]
+
+    def has_add_permission(self, request):
+        return False  # tickets come from booking, which checks seats
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: the history stays
+
+    @admin.action(description=_("Check in selected tickets"), permissions=["change"])
+    def check_in(self, request, queryset):
+        done = 0
+        for ticket in queryset.select_related("event"):
+            result = services.ticket_check_in(
+                code=ticket.code,
+                event=ticket.event,
+                actor=request.user,
+                request=request,
+            )
+            if result.ok:
+                done += 1
+            else:
+                self.message_user(request, result.message, messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%d ticket checked in.", "%d tickets checked in.", done) % done,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Cancel selected tickets"), permissions=["change"])
+    def cancel(self, request, queryset):
+        done = 0
+        for ticket in queryset.select_related("event"):
+            try:
+                services.ticket_cancel(
+                    ticket=ticket, actor=request.user, request=request
+                )
+                done += 1
+            except (ConflictError, ValidationError) as exc:
+                self.message_user(request, f"{ticket}: {exc}", messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%d ticket cancelled.", "%d tickets cancelled.", done) % done,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "event",
+        "status",
+        "created_at",
+        "offer_expires_at",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["event"]
+    search_fields = ["name", "email"]
+    raw_id_fields = ["event", "user", "ticket"]
+    readonly_fields = ["offered_at", "offer_expires_at", "created_at", "updated_at"]
+
+
+class _LimitedFormSet(BaseInlineFormSet):
+    """An event may have thousands of tickets: the inline shows the latest few; the
+    ticket list (filtered by event) has them all."""
+
+    def get_queryset(self):
+        return super().get_queryset()[:INLINE_LIMIT]
+
+
+class TicketInline(admin.TabularInline):
+    model = Ticket
+    formset = _LimitedFormSet
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = [
+        "attendee_name",
+        "attendee_email",
+        "status",
+        "payment_method",
+        "checkin_at",
+        "code",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _("tickets (latest 50; the ticket list has all)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Export attendees (CSV)"), permissions=["view"])
+def export_attendees_csv(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, "csv")
+
+
+@admin.action(description=_("Export attendees (Excel)"), permissions=["view"])
+def export_attendees_xlsx(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, "xlsx")
+
+
+def _export(modeladmin, request, queryset, fmt):
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, _("Select exactly one event to export."), messages.WARNING
+        )
+        return None
+    return exports.export_response(
+        event=queryset.get(), fmt=fmt, actor=request.user, request=request
+    )

@@ -1,0 +1,270 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from community.models import Role
+from community.services import user_get_or_create_by_email
+from events.models import Event
+from spanglish.api.permissions import IsDoorStaff, IsOrganizer, has_role
+from spanglish.errors import ConflictError
+from tickets import exports, services
+from tickets.api.serializers import (
+    CheckinResultSerializer,
+    CheckinSerializer,
+    TicketBookedSerializer,
+    TicketBookSerializer,
+    TicketFilterSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
+from tickets.api.throttles import AnonWriteThrottle, UserWriteThrottle
+from tickets.models import Ticket, TicketStatus, normalize_ticket_code
+
+
+def _is_door_staff(user) -> bool:
+    return has_role(user, Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
+
+
+class TicketBookView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonWriteThrottle, UserWriteThrottle]
+    serializer_class = TicketBookSerializer
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="Book a ticket",
+        description="Anyone. Signed in: books for yourself (booking again returns your "
+        "ticket with 200). Not signed in: give `attendee_name` and `attendee_email`; an "
+        "account is matched or created by email and the ticket link is emailed. Free "
+        "events and `door` payment confirm at once; `online` holds the seat while the "
+        "payment completes. Sold out → 409 `sold_out`. Throttled.",
+        request=TicketBookSerializer,
+        responses={201: TicketBookedSerializer, 200: TicketSerializer},
+    )
+    def post(self, request):
+        serializer = TicketBookSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        event = get_object_or_404(Event.objects.published(), pk=data["event"])
+        name = data.get("attendee_name", "")
+        email = data.get("attendee_email", "")
+        if request.user.is_authenticated:
+            user = request.user
+        else:
+            missing = {
+                field: [_("This field is required when not signed in.")]
+                for field in ("attendee_name", "attendee_email")
+                if not data.get(field)
+            }
+            if missing:
+                raise ValidationError(missing)
+            user, _created = user_get_or_create_by_email(
+                email=email, name=name, language=getattr(request, "LANGUAGE_CODE", "")
+            )
+        ticket, created = services.ticket_book(
+            event=event,
+            user=user,
+            payment_method=data.get("payment_method"),
+            attendee_name=name,
+            attendee_email=email,
+            request=request,
+        )
+        if not created:
+            if request.user.is_authenticated:
+                return Response(TicketSerializer(ticket).data)
+            # Never show a ticket to someone who only typed its holder's email.
+            raise ConflictError(
+                _("This email address already has a ticket for this event."),
+                code="already_booked",
+            )
+        return Response(
+            TicketBookedSerializer(ticket).data, status=status.HTTP_201_CREATED
+        )
+
+
+class TicketDetailView(GenericAPIView):
+    serializer_class = TicketSerializer
+
+    def get_permissions(self):
+        if self.request.method == "PUT":
+            return [IsDoorStaff()]
+        return [permissions.IsAuthenticated()]
+
+    def get_object(self):
+        ticket = get_object_or_404(
+            Ticket.objects.select_related("event", "checked_in_by"),
+            pk=self.kwargs["pk"],
+        )
+        user = self.request.user
+        if ticket.user_id != user.pk and not _is_door_staff(user):
+            # Members never learn that someone else's ticket exists.
+            raise Http404
+        return ticket
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="One ticket",
+        description="The ticket's holder, and door staff (volunteers, organizers, "
+        "admins). Anyone else gets 404.",
+    )
+    def get(self, request, pk):
+        return Response(TicketSerializer(self.get_object()).data)
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="Check in or cancel a ticket",
+        description="Door staff may set `checked_in` (same rules as the door page: "
+        "refused with 409 if already checked in, cancelled or unpaid); organizers and "
+        "admins may also set `cancelled` (the seat goes to the waiting list).",
+        request=TicketUpdateSerializer,
+        responses={200: TicketSerializer},
+    )
+    def put(self, request, pk):
+        ticket = self.get_object()
+        serializer = TicketUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        wanted = serializer.validated_data["status"]
+        if wanted == TicketStatus.CHECKED_IN:
+            result = services.ticket_check_in(
+                code=ticket.code,
+                event=ticket.event,
+                actor=request.user,
+                request=request,
+            )
+            if not result.ok:
+                raise ConflictError(result.message, code=result.outcome)
+        else:
+            if not request.user.is_organizer:
+                raise PermissionDenied(
+                    _("Only organizers and admins may cancel tickets.")
+                )
+            services.ticket_cancel(ticket=ticket, actor=request.user, request=request)
+        ticket = Ticket.objects.select_related("event", "checked_in_by").get(pk=pk)
+        return Response(TicketSerializer(ticket).data)
+
+
+class EventTicketListView(GenericAPIView):
+    permission_classes = [IsDoorStaff]
+    serializer_class = TicketSerializer
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="Tickets of an event",
+        description="Door staff (volunteers, organizers, admins). Paginated; filter "
+        "with `?status=`.",
+        parameters=[TicketFilterSerializer],
+    )
+    def get(self, request, pk):
+        event = get_object_or_404(Event, pk=pk)
+        filters = TicketFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = (
+            Ticket.objects.filter(event=event)
+            .select_related("event", "checked_in_by")
+            .order_by("attendee_name", "created_at")
+        )
+        if value := filters.validated_data.get("status"):
+            qs = qs.filter(status=value)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(TicketSerializer(page, many=True).data)
+
+
+class CheckinView(GenericAPIView):
+    permission_classes = [IsDoorStaff]
+    serializer_class = CheckinSerializer
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="Check in by ticket code",
+        description="Door staff (volunteers, organizers, admins), for scanners. Always "
+        "200 with `ok` and `outcome`: `checked_in`, `already_checked_in`, `wrong_event`, "
+        "`cancelled`, `unpaid` or `not_found`. `collect` is the cash to take for a "
+        "pay-at-the-door ticket (recorded once, however often it is scanned).",
+        request=CheckinSerializer,
+        responses={200: CheckinResultSerializer},
+    )
+    def post(self, request):
+        serializer = CheckinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "event" in data:
+            event = get_object_or_404(Event, pk=data["event"])
+        else:
+            found = (
+                Ticket.objects.filter(code=normalize_ticket_code(data["code"]))
+                .select_related("event")
+                .first()
+            )
+            event = found.event if found else None
+        if event is None:
+            return Response(
+                {
+                    "ok": False,
+                    "outcome": services.CheckinOutcome.NOT_FOUND,
+                    "message": _("No ticket has this code."),
+                    "collect": "0.00",
+                    "ticket": None,
+                }
+            )
+        result = services.ticket_check_in(
+            code=data["code"], event=event, actor=request.user, request=request
+        )
+        return Response(
+            {
+                "ok": result.ok,
+                "outcome": result.outcome,
+                "message": result.message,
+                "collect": f"{result.collect:.2f}",
+                "ticket": TicketSerializer(result.ticket).data
+                if result.ticket
+                else None,
+            }
+        )
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets `Accept: text/csv` through content negotiation; the view streams."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class CSVRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_FileRenderer):
+    media_type = exports.XLSX_TYPE
+    format = "xlsx"
+
+
+class AttendeeExportView(GenericAPIView):
+    permission_classes = [IsOrganizer]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    fmt = "csv"
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="Attendee list (CSV or XLSX)",
+        description="Organizers and admins. Streams one row per ticket: name, email, "
+        "phone, status, amount paid, payment method, checked-in time, ticket code. "
+        "CSV is UTF-8 with a byte-order mark; cells that a spreadsheet would run as "
+        "formulas are prefixed with an apostrophe. Every export is audited.",
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request, pk):
+        event = get_object_or_404(Event, pk=pk)
+        return exports.export_response(
+            event=event, fmt=self.fmt, actor=request.user, request=request
+        )

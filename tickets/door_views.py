@@ -1,0 +1,120 @@
+"""Staff pages: door check-in (volunteers, organizers, admins) and attendee exports
+(organizers, admins). Anonymous visitors are sent to sign in; members get a 403."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from events.models import Event, EventStatus
+from tickets import exports, services
+from tickets.forms import CheckinCodeForm
+from tickets.selectors import checkin_counts, tickets_search
+
+
+def _role_required(test):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+door_staff_required = _role_required(lambda user: user.is_door_staff)
+organizer_required = _role_required(lambda user: user.is_organizer)
+
+
+def _door_events():
+    """Events a door could be open for: from yesterday on, soonest first."""
+    since = timezone.now() - timedelta(days=1)
+    return Event.objects.filter(
+        status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED], ends_at__gte=since
+    ).order_by("starts_at")
+
+
+@never_cache
+@require_GET
+@door_staff_required
+def door_index(request):
+    return render(request, "tickets/door_index.html", {"events": _door_events()[:50]})
+
+
+def _result_payload(result: services.CheckinResult, event) -> dict:
+    ticket = result.ticket
+    return {
+        "outcome": result.outcome,
+        "ok": result.ok,
+        "message": result.message,
+        "name": (ticket.attendee_name or ticket.attendee_email) if ticket else "",
+        "collect": str(result.collect) if result.collect else "",
+        "currency": event.currency,
+        **checkin_counts(event=event),
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@door_staff_required
+def door_event(request, event_id):
+    """Scan (camera, JS), type a code, or search by name or email. Works without JS."""
+    event = get_object_or_404(Event, pk=event_id)
+    form = CheckinCodeForm(request.POST if request.method == "POST" else None)
+    result = None
+    if request.method == "POST":
+        if form.is_valid():
+            result = services.ticket_check_in(
+                code=form.cleaned_data["code"],
+                event=event,
+                actor=request.user,
+                request=request,
+            )
+            if _wants_json(request):
+                return JsonResponse(_result_payload(result, event))
+            form = CheckinCodeForm()
+        elif _wants_json(request):
+            return JsonResponse({"error": form.errors.get_json_data()}, status=400)
+    query = request.GET.get("q", "").strip()
+    context = {
+        "event": event,
+        "form": form,
+        "result": result,
+        "query": query,
+        "matches": tickets_search(event=event, query=query) if query else [],
+        "counts": checkin_counts(event=event),
+    }
+    return render(request, "tickets/door_event.html", context)
+
+
+@never_cache
+@require_GET
+@door_staff_required
+def door_counts(request, event_id):
+    event = get_object_or_404(Event, pk=event_id)
+    return JsonResponse(checkin_counts(event=event))
+
+
+@never_cache
+@require_GET
+@organizer_required
+def attendees_export(request, event_id, fmt):
+    event = get_object_or_404(Event, pk=event_id)
+    return exports.export_response(
+        event=event, fmt=fmt, actor=request.user, request=request
+    )
