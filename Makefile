@@ -56,6 +56,7 @@ bench: install ## Benchmarks on PostgreSQL with production settings; writes BENC
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=spanglish.example.org SITE_URL=https://spanglish.example.org \
+	  EMAIL_BACKEND=anymail.backends.postmark.EmailBackend POSTMARK_SERVER_TOKEN=placeholder \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -172,6 +172,8 @@ def widget(request, public_id):
             },
         )
     response["Content-Language"] = lang
+    # Partner pages are viewed by many; a minute of staleness in seats left is fine.
+    response["Cache-Control"] = "public, max-age=60"
     return response
 
 

@@ -46,8 +46,13 @@ A11Y_SCRIPT = """
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_public_pages_pass_basic_accessibility_checks(page, lang):
     event = EventFactory()
-    for path in [f"/{lang}/", f"/{lang}/events/", f"/{lang}/events/{event.slug}/", f"/{lang}/about/",
-                 f"/{lang}/account/login/"]:
+    for path in [
+        f"/{lang}/",
+        f"/{lang}/events/",
+        f"/{lang}/events/{event.slug}/",
+        f"/{lang}/about/",
+        f"/{lang}/account/login/",
+    ]:
         page.goto(path)
         assert page.evaluate(A11Y_SCRIPT) == [], path
 
@@ -69,4 +74,6 @@ def test_pages_raise_no_csp_violations(page):
     for path in ["/en/", f"/en/events/{event.slug}/", "/api/docs/"]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], (
+        page.csp_errors
+    )

@@ -16,8 +16,10 @@ from emails.models import EmailLog, EmailStatus
 
 logger = logging.getLogger(__name__)
 
-# Attempts before an email is marked failed, and the wait before attempt n+1.
-MAX_ATTEMPTS = getattr(settings, "EMAIL_MAX_ATTEMPTS", 5)
+
+def max_attempts() -> int:
+    """Attempts before an email is marked failed (EMAIL_MAX_ATTEMPTS)."""
+    return getattr(settings, "EMAIL_MAX_ATTEMPTS", 5)
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -66,7 +68,7 @@ def email_deliver(log_id: int) -> str:
         _build_message(log).send(using="default")
     except Exception as error:  # any mailer/API failure is worth a retry
         log.error = f"{type(error).__name__}: {error}"[:2000]
-        if log.attempts >= MAX_ATTEMPTS:
+        if log.attempts >= max_attempts():
             log.status = EmailStatus.FAILED
             log.save(update_fields=["error", "status"])
             logger.error("email %s failed for good: %s", log.pk, log.error)
@@ -76,7 +78,7 @@ def email_deliver(log_id: int) -> str:
         from emails.services import email_enqueue
 
         # The immediate backend cannot defer, so in development the retries come
-        # at once; MAX_ATTEMPTS bounds them either way.
+        # at once; max_attempts() bounds them either way.
         email_enqueue(log=log, run_after=timezone.now() + retry_delay(log.attempts))
         return "retry"
     log.status = EmailStatus.SENT

@@ -85,7 +85,9 @@ def sentry_before_send(event: dict, hint: dict) -> dict:
     request = event.get("request") or {}
     for field in ("data", "cookies", "headers", "query_string", "env"):
         if field in request:
-            request[field] = redact(request[field], "" if field != "cookies" else "cookie")
+            request[field] = redact(
+                request[field], "" if field != "cookies" else "cookie"
+            )
     for field in ("extra", "contexts"):
         if field in event:
             event[field] = redact(event[field])

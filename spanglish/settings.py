@@ -242,6 +242,16 @@ MAILERS = {
         ),
     }
 }
+if MAILERS["default"]["BACKEND"].endswith(".smtp.EmailBackend"):
+    # Plain SMTP as a fallback to Anymail; Django 6.1 wants its options here.
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=587),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Spanglish <hola@spanglish.local>"
 )
@@ -342,6 +352,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
+    # Fields with the same name but different choices get distinct enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "community.models.Role",
+        "MediaRoleEnum": "media.models.MediaRole",
+        "TicketStatusEnum": "tickets.models.TicketStatus",
+        "EventStatusEnum": "events.models.EventStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "spanglish.api.schema.add_error_responses",
@@ -367,7 +384,16 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF, *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
+    # A form POST that redirects to a provider's hosted checkout needs its host here.
+    "form-action": [
+        CSP.SELF,
+        "https://checkout.stripe.com",
+        *(
+            f"https://*.mercadopago.{tld}"
+            for tld in ("com", "com.ar", "com.br", "com.mx", "com.co", "cl", "com.pe")
+        ),
+        *env.list("CSP_FORM_ACTION_EXTRA", default=[]),
+    ],
 }
 if not DEBUG:
     # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.

@@ -21,8 +21,20 @@ APPEARANCE = [
 ]
 
 
+def _language_field():
+    # Same choice set as the profile's language, so the API schema shares one enum.
+    return serializers.ChoiceField(
+        choices=[code for code, _ in settings.LANGUAGES],
+        required=False,
+        allow_blank=True,
+        help_text="Empty: the visitor's language.",
+    )
+
+
 class WidgetSettingsSerializer(serializers.ModelSerializer):
     """Colours are #rgb/#rrggbb; labels are plain text (no < > { } ; and the like)."""
+
+    language = _language_field()
 
     class Meta:
         model = WidgetSettings
@@ -32,6 +44,8 @@ class WidgetSettingsSerializer(serializers.ModelSerializer):
 
 class EventWidgetSettingsSerializer(serializers.ModelSerializer):
     """Blank fields and null switches inherit the site-wide defaults."""
+
+    language = _language_field()
 
     class Meta:
         model = EventWidgetSettings

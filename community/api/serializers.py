@@ -37,9 +37,7 @@ class UserUpdateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    language = serializers.ChoiceField(
-        choices=[code for code, _ in settings.LANGUAGES], required=False
-    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     marketing_consent = serializers.BooleanField(required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
 
@@ -80,9 +78,7 @@ class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     name = serializers.CharField(max_length=150)
-    language = serializers.ChoiceField(
-        choices=[code for code, _ in settings.LANGUAGES], required=False
-    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class RegisterResponseSerializer(serializers.Serializer):

@@ -36,7 +36,7 @@ def test_reminder_goes_once_to_holders_of_tomorrows_event(commit, mailoutbox):
     with commit():
         call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [m.to[0] for m in mailoutbox] == [holder.user.email]
-    assert mailoutbox[0].subject.startswith("Tomorrow:")
+    assert mailoutbox[0].subject.startswith("Reminder:")
     with commit():
         call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mailoutbox) == 1

@@ -159,6 +159,7 @@ class SeriesListCreateView(GenericAPIView):
     @extend_schema(
         tags=["series"],
         summary="List event series",
+        operation_id="series_list",
         description="Public. Anonymous users and members see series with published "
         "sessions; organizers and admins see every series.",
     )
@@ -205,6 +206,7 @@ class SeriesDetailView(GenericAPIView):
     @extend_schema(
         tags=["series"],
         summary="One event series with its upcoming sessions",
+        operation_id="series_retrieve",
         description="Public (series with published sessions); organizers and admins "
         "see every series and draft sessions.",
     )

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from media import services
@@ -28,6 +29,8 @@ def _too_large() -> PayloadTooLarge:
 
 class MediaUploadView(APIView):
     permission_classes = [IsOrganizer]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "user_write"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(

@@ -128,7 +128,9 @@ def create(directory: Path, *, recipients: list) -> BackupResult:
                 for name in media_files():
                     size = default_storage.size(name)
                     with default_storage.open(name, "rb") as fh:
-                        checksums[f"media/{name}"] = _add(tar, f"media/{name}", fh, size)
+                        checksums[f"media/{name}"] = _add(
+                            tar, f"media/{name}", fh, size
+                        )
                     media_count += 1
                     media_bytes += size
                 manifest = {

@@ -9,7 +9,7 @@ no plaintext archive is written to disk.
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,7 +32,9 @@ def recipients_from_settings() -> list:
             for item in text.replace(",", " ").split()
         ]
     except pyrage.RecipientError as exc:
-        raise BackupError(f"BACKUP_AGE_RECIPIENT is not a valid age key: {exc}") from exc
+        raise BackupError(
+            f"BACKUP_AGE_RECIPIENT is not a valid age key: {exc}"
+        ) from exc
 
 
 def identities_from_settings() -> list:
@@ -82,10 +84,8 @@ def encrypting(out: BinaryIO, recipients: list) -> Iterator[BinaryIO]:
     except BaseException as exc:
         failed = exc
     finally:
-        try:
+        with suppress(BrokenPipeError):
             writer.close()
-        except BrokenPipeError:
-            pass
         thread.join()
     if errors:
         raise BackupError(f"Encryption failed: {errors[0]}") from errors[0]
@@ -138,10 +138,8 @@ def decrypting(
             except BaseException as exc:
                 errors.append(exc)
             finally:
-                try:
+                with suppress(BrokenPipeError):
                     writer.close()
-                except BrokenPipeError:
-                    pass
 
         thread = threading.Thread(target=pump, name="backup-decrypt", daemon=True)
         thread.start()

@@ -40,7 +40,8 @@ def _state() -> dict:
         "users": sorted(User.objects.values_list("email", "name")),
         "events": sorted(Event.objects.values_list("slug", "title_en", "capacity")),
         "tickets": sorted(
-            (str(pk), status) for pk, status in Ticket.objects.values_list("id", "status")
+            (str(pk), status)
+            for pk, status in Ticket.objects.values_list("id", "status")
         ),
         "media": default_storage.open("banners/one.txt").read(),
     }
@@ -184,7 +185,9 @@ def test_plain_archive_is_refused_when_keys_are_configured(keys, settings):
 
     with pytest.raises(CommandError, match="not encrypted"):
         call_command("restore", str(archive), "--force")
-    call_command("restore", str(archive), "--force", "--unencrypted", stdout=io.StringIO())
+    call_command(
+        "restore", str(archive), "--force", "--unencrypted", stdout=io.StringIO()
+    )
 
 
 def test_verify_backup_restores_into_scratch_and_reports_duration(keys):
@@ -216,7 +219,11 @@ def test_successful_backup_is_recorded_for_readyz(keys, client):
 
 
 def test_retention_keeps_newest_daily_and_weekly_archives():
-    names = [f"spanglish-202611{day:02d}T0300{n}0Z.tar.age" for day in range(1, 29) for n in (0, 1)]
+    names = [
+        f"spanglish-202611{day:02d}T0300{n}0Z.tar.age"
+        for day in range(1, 29)
+        for n in (0, 1)
+    ]
 
     doomed = to_delete(names + ["unrelated.txt"], keep_daily=3, keep_weekly=2)
 
@@ -233,7 +240,9 @@ def test_retention_keeps_newest_daily_and_weekly_archives():
 
 
 @pytest.mark.postgres
-def test_backup_fails_loudly_when_pg_dump_is_older_than_the_server(keys, settings, tmp_path):
+def test_backup_fails_loudly_when_pg_dump_is_older_than_the_server(
+    keys, settings, tmp_path
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     fake = tmp_path / "pg_dump"

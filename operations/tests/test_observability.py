@@ -38,7 +38,9 @@ def json_log():
 
 
 @pytest.mark.django_db
-def test_request_with_password_and_bearer_token_is_logged_without_them(client, json_log):
+def test_request_with_password_and_bearer_token_is_logged_without_them(
+    client, json_log
+):
     response = client.post(
         "/api/auth/login",
         data={"email": "someone@example.com", "password": SECRETS[0]},
@@ -97,7 +99,10 @@ def test_metrics_report_requests_tickets_payments_and_queue(client):
     assert 'spanglish_tickets{status="cancelled"} 1.0' in body
     assert "spanglish_payments" in body
     assert "spanglish_task_queue_depth" in body
-    assert 'spanglish_http_requests_total{method="GET",route="healthz",status="200"}' in body
+    assert (
+        'spanglish_http_requests_total{method="GET",route="healthz",status="200"}'
+        in body
+    )
     assert "spanglish_http_request_duration_seconds_bucket" in body
 
 
@@ -109,9 +114,7 @@ def test_metrics_need_the_token_or_an_allowed_network(client, settings):
     assert client.get("/metrics").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     assert (
-        client.get(
-            "/metrics", HTTP_AUTHORIZATION="Bearer scrape-me-please"
-        ).status_code
+        client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me-please").status_code
         == 200
     )
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200

@@ -13,7 +13,10 @@ ERROR_SCHEMA = {
                 "message": {"type": "string", "example": "Some fields are not valid."},
                 "fields": {
                     "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                    },
                 },
             },
         }
@@ -48,6 +51,9 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 responses.setdefault(
                     code,
-                    {"description": _DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}},
+                    {
+                        "description": _DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ref}},
+                    },
                 )
     return result

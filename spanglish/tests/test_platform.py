@@ -49,6 +49,8 @@ def test_check_deploy_is_clean_with_production_settings():
         SECRET_KEY="x" * 20 + "k3J9-unpredictable-secret-value-0123456789",
         ALLOWED_HOSTS="spanglish.example.org",
         SITE_URL="https://spanglish.example.org",
+        EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+        POSTMARK_SERVER_TOKEN="placeholder",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -90,14 +92,17 @@ def test_readyz_checks_database_and_cache(client):
 
 
 @pytest.mark.django_db
-def test_readyz_reports_unavailable_cache(client, settings):
-    settings.CACHES = {
+def test_readyz_reports_unavailable_cache(client):
+    from django.test import override_settings
+
+    unreachable = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    response = client.get("/readyz")
+    with override_settings(CACHES=unreachable):
+        response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"].startswith("error")
 

@@ -44,7 +44,9 @@ def test_code_for_another_event_is_refused(volunteer):
 
 def test_cancelled_and_unknown_codes_are_refused(volunteer):
     ticket = TicketFactory(status=TicketStatus.CANCELLED)
-    result = services.ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer)
+    result = services.ticket_check_in(
+        code=ticket.code, event=ticket.event, actor=volunteer
+    )
     assert result.outcome == services.CheckinOutcome.CANCELLED
     unknown = services.ticket_check_in(code="NOPE", event=ticket.event, actor=volunteer)
     assert unknown.outcome == services.CheckinOutcome.NOT_FOUND
@@ -56,9 +58,13 @@ def test_door_payment_is_collected_once(volunteer):
         payment_method=PaymentMethod.DOOR,
         amount_due=Decimal("8"),
     )
-    result = services.ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer)
+    result = services.ticket_check_in(
+        code=ticket.code, event=ticket.event, actor=volunteer
+    )
     assert result.collect == Decimal("8")
-    again = services.ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer)
+    again = services.ticket_check_in(
+        code=ticket.code, event=ticket.event, actor=volunteer
+    )
     assert not again.ok and again.collect == 0
     ticket.refresh_from_db()
     assert ticket.amount_collected == Decimal("8")
@@ -73,7 +79,9 @@ def test_door_page_forbids_members_and_sends_visitors_to_sign_in(client, member)
     assert client.get(url).status_code == 403
 
 
-def test_door_page_checks_in_by_code_and_json(client, volunteer, django_assert_max_num_queries):
+def test_door_page_checks_in_by_code_and_json(
+    client, volunteer, django_assert_max_num_queries
+):
     ticket = TicketFactory()
     url = reverse("tickets:door-event", kwargs={"event_id": ticket.event.pk})
     client.force_login(volunteer)
@@ -81,9 +89,7 @@ def test_door_page_checks_in_by_code_and_json(client, volunteer, django_assert_m
         page = client.get(url + "?q=" + ticket.attendee_email[:5])
     assert page.status_code == 200
     assert ticket.attendee_name in page.content.decode()
-    response = client.post(
-        url, {"code": ticket.code}, HTTP_ACCEPT="application/json"
-    )
+    response = client.post(url, {"code": ticket.code}, HTTP_ACCEPT="application/json")
     data = response.json()
     assert data["ok"] and data["checked_in"] == 1 and data["expected"] == 1
     again = client.post(url, {"code": ticket.code})

@@ -195,7 +195,7 @@ class Command(BaseCommand):
         admin, _ = User.objects.get_or_create(
             email=ADMIN_EMAIL, defaults={"name": "Spanglish Admin", "role": Role.ADMIN}
         )
-        if not admin.has_usable_password():
+        if not admin.password or not admin.has_usable_password():
             admin.set_password(ADMIN_PASSWORD)
         admin.role = Role.ADMIN
         admin.save()
@@ -203,7 +203,7 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(
                 email=email, defaults={"name": name, "language": language}
             )
-            if created:
+            if created or not user.password:
                 user.set_password("spanglish-demo")
                 user.save()
             user_set_role(user=user, role=role)
