@@ -12,6 +12,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from calendars import views as calendars_views
 from spanglish import views
 
 handler400 = "spanglish.views.bad_request"
@@ -56,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("tickets/", include("tickets.urls")),
     path("payments/", include("payments.urls")),
     path("email/", include("emails.urls")),
+    path("privacy/", calendars_views.privacy, name="privacy"),
     prefix_default_language=True,
 )
 

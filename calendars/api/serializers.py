@@ -24,7 +24,7 @@ APPEARANCE = [
 def _language_field():
     # Same choice set as the profile's language, so the API schema shares one enum.
     return serializers.ChoiceField(
-        choices=[code for code, _ in settings.LANGUAGES],
+        choices=settings.LANGUAGES,
         required=False,
         allow_blank=True,
         help_text="Empty: the visitor's language.",

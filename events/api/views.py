@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -14,12 +14,23 @@ from events.selectors import event_list_for
 from spanglish.api.permissions import ReadOnlyOrOrganizer
 
 
-class EventListCreateView(GenericAPIView):
+class EventListCreateView(generics.ListCreateAPIView):
     permission_classes = [ReadOnlyOrOrganizer]
     serializer_class = EventSerializer
 
     def get_queryset(self):
-        return event_list_for(self.request.user).order_by("starts_at")
+        qs = event_list_for(self.request.user).order_by("starts_at")
+        if self.request.method != "GET":
+            return qs
+        filters = EventFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        if value := filters.validated_data.get("starts_after"):
+            qs = qs.filter(starts_at__gte=value)
+        if value := filters.validated_data.get("starts_before"):
+            qs = qs.filter(starts_at__lte=value)
+        if value := filters.validated_data.get("status"):
+            qs = qs.filter(status=value)
+        return qs
 
     @extend_schema(
         tags=["events"],
@@ -28,18 +39,8 @@ class EventListCreateView(GenericAPIView):
         "and admins see every status. Filter with `starts_after`, `starts_before`, `status`.",
         parameters=[EventFilterSerializer],
     )
-    def get(self, request):
-        filters = EventFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = self.get_queryset()
-        if value := filters.validated_data.get("starts_after"):
-            qs = qs.filter(starts_at__gte=value)
-        if value := filters.validated_data.get("starts_before"):
-            qs = qs.filter(starts_at__lte=value)
-        if value := filters.validated_data.get("status"):
-            qs = qs.filter(status=value)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(EventSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
         tags=["events"],
@@ -48,7 +49,7 @@ class EventListCreateView(GenericAPIView):
         request=EventWriteSerializer,
         responses={201: EventSerializer},
     )
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
         serializer = EventWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         event = services.event_create(

@@ -45,6 +45,9 @@ class ReadOnlyOrOrganizer(permissions.BasePermission):
 
     message = IsOrganizer.message
 
+    def allows_anonymous(self, method: str) -> bool:
+        return method in permissions.SAFE_METHODS
+
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True

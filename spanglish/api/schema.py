@@ -1,6 +1,8 @@
 """OpenAPI additions: the shared error shape and the error statuses every operation
 can answer with, so clients (and schema checkers) know them."""
 
+from drf_spectacular import openapi
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -57,3 +59,22 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Marks operations that anonymous clients may call as such (`security: [{}]`).
+
+    drf-spectacular only recognises DRF's own AllowAny / IsAuthenticatedOrReadOnly;
+    our permission classes say it with `allows_anonymous(method)`.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if {} in auths:
+            return auths
+        for permission in self.view.get_permissions():
+            allows = getattr(permission, "allows_anonymous", None)
+            if allows is not None and allows(self.method):
+                auths.append({})
+                break
+        return auths
