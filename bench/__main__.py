@@ -57,6 +57,8 @@ def main(argv: list[str]) -> int:
 
     sections: list[tuple[str, list[dict], float, str]] = []
     failed = False
+    load_before = _load()
+    run_started = time.perf_counter()
     for name in modules(argv):
         print(f"==> {name}", flush=True)
         started = time.perf_counter()
@@ -72,8 +74,20 @@ def main(argv: list[str]) -> int:
             print(f"    {row['name']}: {row['value']} {row.get('unit', '')}")
         sections.append((name, rows, elapsed, error))
 
-    write_report(sections)
+    write_report(
+        sections,
+        load=f"{load_before} before, {_load()} after",
+        total=time.perf_counter() - run_started,
+    )
     return 1 if failed else 0
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages: other work on the box shows here."""
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _fmt(value) -> str:
@@ -84,7 +98,7 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def write_report(sections) -> None:
+def write_report(sections, *, load: str = "", total: float = 0.0) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -92,9 +106,14 @@ def write_report(sections) -> None:
         "",
         f"Machine: {machine()}.",
         "",
-        "The app runs under gunicorn with production settings (DEBUG off) on PostgreSQL and "
-        "Redis; load comes from separate processes on loopback (wrk for plain GETs, Python "
-        "clients otherwise), sharing the same cores, so absolute figures are lower bounds.",
+        f"Load average (1 / 5 / 15 min): {load}. Whole run: {total / 60:.1f} min.",
+        "",
+        "The app runs under gunicorn with production settings (DEBUG off, the project's "
+        "gunicorn.conf.py) on PostgreSQL and Redis; load comes from separate processes on "
+        "loopback for a fixed time (wrk for plain GETs, Python clients otherwise), sharing "
+        "the same cores, so absolute figures are lower bounds. Each load run lasts "
+        f"BENCH_SECONDS={os.environ.get('BENCH_SECONDS', '10')} s with "
+        f"BENCH_CONCURRENCY={os.environ.get('BENCH_CONCURRENCY', '16')} connections.",
         "",
     ]
     for name, rows, elapsed, error in sections:
@@ -112,6 +131,9 @@ def write_report(sections) -> None:
         if error:
             lines += ["", f"Failed: `{error.strip().splitlines()[-1]}`"]
         lines += ["", f"_{elapsed:.0f} s to run._", ""]
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():  # hand-written: what changed and the figures before and after
+        lines += [notes.read_text().strip(), ""]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
     print(f"Wrote {ROOT / 'BENCHMARKS.md'}")
 

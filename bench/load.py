@@ -98,15 +98,17 @@ def hammer(
     method: str = "GET",
     headers: dict | None = None,
     body: bytes | str | dict | None = None,
+    python: bool = False,
 ) -> dict:
-    """Load `url` for `seconds` with `concurrency` clients.
+    """Load `url` for `seconds` with `concurrency` clients (Python clients even for a
+    plain GET when `python`, to compare like with like).
 
     Returns requests, rps, p50_ms, p99_ms, errors (5xx and connection failures).
     """
     if isinstance(body, dict):
         body = json.dumps(body)
         headers = {"Content-Type": "application/json", **(headers or {})}
-    if method == "GET" and body is None and shutil.which("wrk"):
+    if method == "GET" and body is None and not python and shutil.which("wrk"):
         return _wrk(url, seconds, concurrency, headers or {})
     return _python_load(
         url,
@@ -119,13 +121,14 @@ def hammer(
 
 
 def _python_load(url, *, seconds, concurrency, method, headers, body, count=None):
-    deadline = time.monotonic() + seconds
-    started = time.perf_counter()
     with multiprocessing.Pool(concurrency) as pool:
+        # The clock starts once the client processes exist.
+        deadline = time.monotonic() + seconds
+        started = time.perf_counter()
         results = pool.map(
             _worker, [(url, deadline, method, headers, body, count)] * concurrency
         )
-    elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
     latencies = [lat for r in results for lat in r[0]]
     statuses: dict[int, int] = {}
     for r in results:
@@ -138,6 +141,105 @@ def _python_load(url, *, seconds, concurrency, method, headers, body, count=None
         "p99_ms": _percentile(latencies, 99),
         "errors": sum(r[1] for r in results),
         "statuses": statuses,
+        "tool": "python",
+    }
+
+
+def _item_worker(args):
+    """Send this client's (headers, body) items in turn until the deadline; items
+    run out → stop early (`cycle` False) or start over (`cycle` True)."""
+    url, deadline, method, items, cycle, expect_status, expect_body = args
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    latencies, errors, statuses, unexpected = [], 0, {}, b""
+    index, exhausted = 0, False
+    while time.monotonic() < deadline:
+        if index == len(items):
+            if not cycle or not items:
+                exhausted = True
+                break
+            index = 0
+        headers, body = items[index]
+        index += 1
+        start = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status != expect_status or (
+                expect_body and expect_body not in data
+            ):
+                errors += 1
+                unexpected = unexpected or data[:300]
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        latencies.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return latencies, errors, statuses, exhausted, unexpected
+
+
+def hammer_each(
+    url: str,
+    items: list[tuple[dict, bytes | str | dict]],
+    *,
+    seconds: int = 10,
+    concurrency: int = 16,
+    method: str = "POST",
+    cycle: bool = False,
+    expect_status: int = 200,
+    expect_body: bytes = b"",
+) -> dict:
+    """Fixed-time load where every request has its own headers and body (a different
+    signed-in member, a different ticket code), from `concurrency` client processes.
+
+    Client i sends items[i::concurrency] in order, so no item is sent twice unless
+    `cycle`. A response other than `expect_status` (or without `expect_body`) counts
+    as an error. Returns what hammer() returns plus `exhausted` (clients that ran out
+    of items before the deadline) and `unexpected` (the first odd answer)."""
+    prepared = []
+    for headers, body in items:
+        if isinstance(body, dict):
+            body = json.dumps(body)
+            headers = {"Content-Type": "application/json", **headers}
+        prepared.append((headers, body))
+    with multiprocessing.Pool(concurrency) as pool:
+        # The clock starts once the client processes exist.
+        deadline = time.monotonic() + seconds
+        started = time.perf_counter()
+        results = pool.map(
+            _item_worker,
+            [
+                (
+                    url,
+                    deadline,
+                    method,
+                    prepared[i::concurrency],
+                    cycle,
+                    expect_status,
+                    expect_body,
+                )
+                for i in range(concurrency)
+            ],
+        )
+        elapsed = time.perf_counter() - started
+    latencies = [lat for r in results for lat in r[0]]
+    statuses: dict[int, int] = {}
+    for r in results:
+        for status, n in r[2].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": statistics.median(latencies) if latencies else 0.0,
+        "p99_ms": _percentile(latencies, 99),
+        "errors": sum(r[1] for r in results),
+        "statuses": statuses,
+        "exhausted": sum(1 for r in results if r[3]),
+        "unexpected": next((r[4] for r in results if r[4]), b""),
         "tool": "python",
     }
 

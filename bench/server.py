@@ -30,29 +30,44 @@ def prepare() -> None:
     manage("collectstatic", "--no-input", "--clear")
 
 
+LOG = ROOT / "var" / "bench" / "gunicorn.log"
+
+
 @contextmanager
-def running_server(*, workers: int = 2, threads: int = 1, port: int = env.BENCH_PORT):
-    """Start gunicorn, wait until /healthz answers, yield the base URL, stop it."""
+def running_server(
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    port: int = env.BENCH_PORT,
+):
+    """Start gunicorn with the project's gunicorn.conf.py (the production settings:
+    (2 × cores) + 1 workers, 2 threads each), wait until /healthz answers, yield the
+    base URL, stop it. BENCH_WORKERS / BENCH_THREADS (or the arguments) override.
+
+    Worker recycling (max_requests) is off: at benchmark rates it would restart a
+    worker every few seconds, which real traffic never does. The server's output (one
+    access-log line per request, as in production) goes to var/bench/gunicorn.log."""
     base = f"http://127.0.0.1:{port}"
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = LOG.open("ab")
+    overrides = {
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_LOGLEVEL": "warning",
+        "GUNICORN_TIMEOUT": "60",
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    workers = workers or os.environ.get("BENCH_WORKERS")
+    threads = threads or os.environ.get("BENCH_THREADS")
+    if workers:
+        overrides["GUNICORN_WORKERS"] = str(workers)
+    if threads:
+        overrides["GUNICORN_THREADS"] = str(threads)
     proc = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "spanglish.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-            "--timeout",
-            "60",
-        ],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "spanglish.wsgi"],
         cwd=ROOT,
-        env={**os.environ, **env.ENV},
+        env={**os.environ, **env.ENV, **overrides},
+        stdout=log,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 30
@@ -63,7 +78,7 @@ def running_server(*, workers: int = 2, threads: int = 1, port: int = env.BENCH_
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
+                    raise RuntimeError(f"gunicorn did not start; see {LOG}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -72,3 +87,5 @@ def running_server(*, workers: int = 2, threads: int = 1, port: int = env.BENCH_
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        log.close()

@@ -119,3 +119,86 @@ class DeleteAccountForm(forms.Form):
         label=_("I understand that my account and personal data will be erased."),
         required=True,
     )
+
+
+def _skill_choices():
+    from community.models import LanguageLevel
+
+    return [
+        ("", _("I don't speak it")),
+        ("native", _("Native")),
+        *[
+            (level, _("Learning — %(level)s") % {"level": label})
+            for level, label in (LanguageLevel.choices)
+        ],
+    ]
+
+
+class LanguagesForm(forms.Form):
+    """Spanish and English (they decide the side at language-split events), plus
+    other languages as ISO codes."""
+
+    spanish = forms.ChoiceField(label=_("Spanish"), required=False)
+    english = forms.ChoiceField(label=_("English"), required=False)
+    other_native = forms.CharField(
+        label=_("Other native languages"),
+        required=False,
+        max_length=60,
+        help_text=_("ISO codes separated by commas, for example: fr, de"),
+    )
+    other_learning = forms.CharField(
+        label=_("Other languages you are learning"),
+        required=False,
+        max_length=100,
+        help_text=_("Code and level, separated by commas, for example: fr B1, it A2"),
+    )
+
+    def __init__(self, *args, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spanish"].choices = _skill_choices()
+        self.fields["english"].choices = _skill_choices()
+        if not self.is_bound:
+            others_native, others_learning = [], []
+            for skill in skills:
+                value = "native" if skill.kind == "native" else skill.level
+                if skill.language in ("es", "en"):
+                    field = "spanish" if skill.language == "es" else "english"
+                    self.initial[field] = value
+                elif skill.kind == "native":
+                    others_native.append(skill.language)
+                else:
+                    others_learning.append(f"{skill.language} {skill.level}")
+            self.initial["other_native"] = ", ".join(others_native)
+            self.initial["other_learning"] = ", ".join(others_learning)
+
+    def clean_other_learning(self):
+        from community.models import LanguageLevel
+
+        pairs = []
+        for part in self.cleaned_data["other_learning"].split(","):
+            words = part.replace(":", " ").split()
+            if not words:
+                continue
+            if len(words) != 2 or words[1].upper() not in LanguageLevel.values:
+                raise forms.ValidationError(
+                    _("Write each language as a code and a level, like “fr B1”.")
+                )
+            pairs.append((words[0], words[1].upper()))
+        return pairs
+
+    @property
+    def skills(self) -> list[dict]:
+        data = self.cleaned_data
+        skills = []
+        for field, code in (("spanish", "es"), ("english", "en")):
+            value = data.get(field) or ""
+            if value == "native":
+                skills.append({"language": code, "kind": "native"})
+            elif value:
+                skills.append({"language": code, "kind": "learning", "level": value})
+        for code in data.get("other_native", "").split(","):
+            if code.strip():
+                skills.append({"language": code.strip(), "kind": "native"})
+        for code, level in data.get("other_learning", []):
+            skills.append({"language": code, "kind": "learning", "level": level})
+        return skills

@@ -162,3 +162,57 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class LanguageKind(models.TextChoices):
+    NATIVE = "native", _("Native")
+    LEARNING = "learning", _("Learning")
+
+
+class LanguageLevel(models.TextChoices):
+    """CEFR levels, lowest first (the order tables.py spreads them by)."""
+
+    A1 = "A1", _("A1 — beginner")
+    A2 = "A2", _("A2 — elementary")
+    B1 = "B1", _("B1 — intermediate")
+    B2 = "B2", _("B2 — upper intermediate")
+    C1 = "C1", _("C1 — advanced")
+    C2 = "C2", _("C2 — proficient")
+
+
+class LanguageSkill(models.Model):
+    """A language a member speaks natively or is learning (with a CEFR level).
+
+    `language` is an ISO 639-1 code: "es" and "en" decide the side of a
+    language-split event; any other code is kept for the tables and the profile.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="language_skills",
+    )
+    language = models.CharField(_("language"), max_length=3)
+    kind = models.CharField(_("kind"), max_length=8, choices=LanguageKind.choices)
+    level = models.CharField(
+        _("level"), max_length=2, choices=LanguageLevel.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "language"], name="language_skill_one_per_language"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="native", level="") | models.Q(kind="learning"),
+                name="language_skill_native_has_no_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language} ({self.get_kind_display()})"

@@ -127,14 +127,42 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+def _languages_post(request):
+    """The languages form of the profile page (its own submit button)."""
+    from community.languages import user_set_languages
+
+    form = forms.LanguagesForm(request.POST)
+    if form.is_valid():
+        try:
+            user_set_languages(user=request.user, skills=form.skills, request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your languages are saved."))
+            return redirect("community:profile")
+    profile_form = forms.ProfileForm(
+        instance=request.user,
+        initial={"marketing_consent": request.user.marketing_consent},
+    )
+    return render(
+        request,
+        "community/profile.html",
+        {"form": profile_form, "languages_form": form},
+        status=400,
+    )
+
+
 @login_required
 def profile(request):
     user = request.user
+    if request.method == "POST" and "save_languages" in request.POST:
+        return _languages_post(request)
     form = forms.ProfileForm(
         request.POST or None,
         instance=user,
         initial={"marketing_consent": user.marketing_consent},
     )
+    languages_form = forms.LanguagesForm(skills=user.language_skills.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.user_update_profile(
@@ -148,7 +176,11 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         with translation.override(data["language"]):
             return redirect("community:profile")
-    return render(request, "community/profile.html", {"form": form})
+    return render(
+        request,
+        "community/profile.html",
+        {"form": form, "languages_form": languages_form},
+    )
 
 
 @login_required

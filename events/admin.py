@@ -7,7 +7,7 @@ from events import services
 from events.models import Event
 from events.series import session_update_one as series_session_update_one
 from tickets.admin import TicketInline, export_attendees_csv, export_attendees_xlsx
-from tickets.selectors import with_seats_held
+from tickets.selectors import event_balance, with_seats_held, with_side_counts
 
 
 @admin.register(Event)
@@ -22,6 +22,7 @@ class EventAdmin(admin.ModelAdmin):
         "capacity",
         "seats_held",
         "seats_left_display",
+        "language_balance",
     ]
     list_filter = ["status", "starts_at", "currency"]
     search_fields = ["title_es", "title_en", "slug", "venue_name", "public_id"]
@@ -34,6 +35,7 @@ class EventAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         event_widget_panel,
+        "language_balance_panel",
     ]
     raw_id_fields = ["banner"]
     actions = [
@@ -63,6 +65,21 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         (_("Seats and price"), {"fields": ["capacity", "price", "currency"]}),
+        (
+            _("Language balance"),
+            {
+                "fields": [
+                    "seats_es_native",
+                    "seats_en_native",
+                    "language_balance_panel",
+                ],
+                "description": _(
+                    "Split the capacity between native Spanish and native English "
+                    "speakers; what is left of the capacity is a flexible share "
+                    "either side may use. Leave both at 0 for no split."
+                ),
+            },
+        ),
         (_("Images"), {"fields": ["banner"]}),
         (_("Widget and calendar clicks"), {"fields": [event_widget_panel]}),
         (
@@ -75,7 +92,7 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return with_seats_held(super().get_queryset(request))
+        return with_side_counts(with_seats_held(super().get_queryset(request)))
 
     @admin.display(description=_("seats held"), ordering="seats_held_count")
     def seats_held(self, obj):
@@ -84,6 +101,30 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("seats left"))
     def seats_left_display(self, obj):
         return obj.seats_left
+
+    @admin.display(description=_("ES / EN (held of kept)"))
+    def language_balance(self, obj):
+        if not obj.is_language_split:
+            return "—"
+        return (
+            f"ES {obj.held_es}/{obj.seats_es_native} · "
+            f"EN {obj.held_en}/{obj.seats_en_native} · "
+            f"+{obj.seats_flexible}"
+        )
+
+    @admin.display(description=_("balance now"))
+    def language_balance_panel(self, obj):
+        if obj is None or not obj.pk or not obj.is_language_split:
+            return _("Not split by language.")
+        balance = event_balance(event=obj)
+        parts = [
+            _("%(label)s: %(held)s held (%(checked_in)s checked in), %(left)s left")
+            % side
+            for side in balance["sides"]
+        ]
+        flex = balance["flexible"]
+        parts.append(_("Flexible: %(used)s of %(capacity)s used") % flex)
+        return " · ".join(str(p) for p in parts)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -275,6 +275,19 @@ class Event(TimeStampedModel):
         default=False,
         help_text=_("Changes to all future sessions of the series leave it alone."),
     )
+    # Language balance (tickets/balance.py): seats kept for native Spanish and
+    # native English speakers; the rest of `capacity` is a flexible share either
+    # side may use. Both 0 = no split (one pool, as before).
+    seats_es_native = models.PositiveIntegerField(
+        _("seats for native Spanish speakers"),
+        default=0,
+        help_text=_("0 and 0 here means the seats are not split by language."),
+    )
+    seats_en_native = models.PositiveIntegerField(
+        _("seats for native English speakers"),
+        default=0,
+        help_text=_("Capacity minus both sides is a flexible share for either."),
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -298,6 +311,13 @@ class Event(TimeStampedModel):
                 condition=models.Q(series__isnull=False),
                 name="event_one_session_per_series_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    capacity__gte=models.F("seats_es_native")
+                    + models.F("seats_en_native")
+                ),
+                name="event_language_split_within_capacity",
+            ),
         ]
 
     def __str__(self):
@@ -316,6 +336,14 @@ class Event(TimeStampedModel):
             errors["capacity"] = _("Capacity must be at least 1.")
         if self.price is not None and self.price < 0:
             errors["price"] = _("The price cannot be negative.")
+        if (
+            self.capacity is not None
+            and (self.seats_es_native or 0) + (self.seats_en_native or 0)
+            > self.capacity
+        ):
+            errors["seats_en_native"] = _(
+                "The seats of both languages together cannot exceed the capacity."
+            )
         code = (self.currency or "").upper()
         if not currency.is_currency(code):
             errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
@@ -347,6 +375,15 @@ class Event(TimeStampedModel):
     @property
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
+
+    @property
+    def is_language_split(self) -> bool:
+        return bool(self.seats_es_native or self.seats_en_native)
+
+    @property
+    def seats_flexible(self) -> int:
+        """Seats either language side may use (only meaningful when split)."""
+        return max(self.capacity - self.seats_es_native - self.seats_en_native, 0)
 
     @property
     def seats_left(self) -> int:

@@ -35,7 +35,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["provider", "status", "flagged", "ticket__event"]
-    list_select_related = ["ticket__event"]
+    list_select_related = ["ticket__event", "pass_purchase__product"]
     search_fields = ["id", "provider_reference", "provider_payment_id", "ticket__code"]
     readonly_fields = [
         f.name for f in Payment._meta.fields if f.name not in ("flagged", "flag_reason")
@@ -44,9 +44,9 @@ class PaymentAdmin(admin.ModelAdmin):
     actions = ["refund_action"]
     change_list_template = "admin/payments/payment/change_list.html"
 
-    @admin.display(description=_("event"), ordering="ticket__event")
+    @admin.display(description=_("event or pass"), ordering="ticket__event")
     def event(self, obj):
-        return obj.ticket.event
+        return obj.ticket.event if obj.ticket_id else obj.pass_purchase
 
     def has_add_permission(self, request):
         return False
@@ -70,7 +70,9 @@ class PaymentAdmin(admin.ModelAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "title": _("Refund payments?"),
-                    "payments": queryset.select_related("ticket__event"),
+                    "payments": queryset.select_related(
+                        "ticket__event", "pass_purchase__product"
+                    ),
                     "opts": self.model._meta,
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },

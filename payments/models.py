@@ -13,6 +13,13 @@ class Provider(models.TextChoices):
     CASH = "cash", _("Cash")
 
 
+# What a payer may choose online (API request bodies).
+ONLINE_PROVIDER_CHOICES = [
+    (Provider.STRIPE.value, Provider.STRIPE.label),
+    (Provider.MERCADOPAGO.value, Provider.MERCADOPAGO.label),
+]
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Succeeded")
@@ -23,12 +30,23 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(TimeStampedModel):
-    """Money for one ticket through one provider. Amounts are exact decimals."""
+    """Money for one ticket or one pass through one provider. Amounts are exact
+    decimals. Exactly one of `ticket` and `pass_purchase` is set."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ticket = models.ForeignKey(
         "tickets.Ticket",
         verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    pass_purchase = models.ForeignKey(
+        "passes.Pass",
+        verbose_name=_("pass"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="payments",
     )
@@ -74,6 +92,11 @@ class Payment(TimeStampedModel):
                 & models.Q(refunded_amount__lte=models.F("amount")),
                 name="payment_refund_within_amount",
             ),
+            models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False, pass_purchase__isnull=True)
+                | models.Q(ticket__isnull=True, pass_purchase__isnull=False),
+                name="payment_for_ticket_xor_pass",
+            ),
         ]
 
     def __str__(self):
@@ -85,6 +108,25 @@ class Payment(TimeStampedModel):
     @property
     def refundable_amount(self) -> Decimal:
         return self.amount - self.refunded_amount
+
+    @property
+    def item_title(self) -> str:
+        """What the payer sees at the provider's checkout."""
+        if self.ticket_id:
+            return str(self.ticket.event)
+        return str(self.pass_purchase.product)
+
+    @property
+    def payer_email(self) -> str:
+        if self.ticket_id:
+            return self.ticket.attendee_email
+        return self.pass_purchase.user.email
+
+    def provider_metadata(self) -> dict[str, str]:
+        """Our ids, sent to the provider and echoed back in its notifications."""
+        if self.ticket_id:
+            return {"payment_id": str(self.pk), "ticket_id": str(self.ticket_id)}
+        return {"payment_id": str(self.pk), "pass_id": str(self.pass_purchase_id)}
 
 
 class PaymentNotification(TimeStampedModel):

@@ -14,17 +14,25 @@ def online_providers() -> list[tuple[str, str]]:
 
 def user_holds_ticket(*, user, session, ticket) -> bool:
     """The ticket's holder: its signed-in owner, or the browser that booked it
-    (the tickets flow stores booked ticket ids in session["my_tickets"])."""
+    (the tickets flow remembers booked ticket ids in the session: tickets.access)."""
+    from tickets.access import SESSION_KEY
+
     if user is not None and user.is_authenticated and ticket.user_id == user.pk:
         return True
     if session is None:
         return False
-    return str(ticket.pk) in {str(t) for t in session.get("my_tickets", [])}
+    return str(ticket.pk) in {str(t) for t in session.get(SESSION_KEY, [])}
 
 
 def user_can_see_payment(*, user, session, payment: Payment) -> bool:
     if user is not None and user.is_authenticated and user.is_organizer:
         return True
+    if payment.pass_purchase_id:
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and payment.pass_purchase.user_id == user.pk
+        )
     return user_holds_ticket(user=user, session=session, ticket=payment.ticket)
 
 

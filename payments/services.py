@@ -42,6 +42,8 @@ from tickets.models import PaymentMethod, Ticket, TicketStatus
 
 logger = logging.getLogger(__name__)
 
+# How long a pass checkout stays open (nothing is held meanwhile).
+PASS_CHECKOUT_MINUTES = 60
 # Stripe refuses a Checkout Session that expires sooner than 30 minutes after it is
 # created. We extend the seat hold to match instead of letting the two disagree.
 STRIPE_MIN_EXPIRY = timedelta(minutes=31)
@@ -58,9 +60,20 @@ class ProviderUnavailable(ConflictError):
 
 
 def _lock(payment: Payment) -> Payment:
+    # of=("self",): the nullable joins must not be locked (PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join).
     return (
-        Payment.objects.select_for_update().select_related("ticket").get(pk=payment.pk)
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("ticket", "pass_purchase")
+        .get(pk=payment.pk)
     )
+
+
+def _passes_services():
+    # passes builds on payments; imported late so the two modules can load.
+    from passes import services as pass_services
+
+    return pass_services
 
 
 # --- Cash ---------------------------------------------------------------------------
@@ -101,6 +114,25 @@ def payment_record_cash(
     return payment
 
 
+def payment_record_cash_for_pass(*, pass_purchase, actor, request=None) -> Payment:
+    """Staff took cash for a pass (call inside the transaction that sells it)."""
+    payment = Payment.objects.create(
+        pass_purchase=pass_purchase,
+        provider=Provider.CASH,
+        amount=pass_purchase.price,
+        currency=pass_purchase.currency,
+        status=PaymentStatus.SUCCEEDED,
+    )
+    audit_record(
+        action="payment.cash_recorded",
+        actor=actor,
+        target=payment,
+        request=request,
+        changes={"amount": str(payment.amount), "currency": payment.currency},
+    )
+    return payment
+
+
 # --- Online checkout -----------------------------------------------------------------
 
 
@@ -123,13 +155,38 @@ def payment_start(*, ticket: Ticket, provider_code: str) -> Payment:
     )
     if reused:
         return payment
+    return _open_checkout(
+        payment=payment, provider=provider, expires_at=payment.ticket.hold_expires_at
+    )
+
+
+def payment_start_for_pass(*, pass_purchase, provider_code: str) -> Payment:
+    """Create a pending payment for a pass waiting to be paid and open the
+    provider's checkout (open for PASS_CHECKOUT_MINUTES). A live pending checkout
+    for the same pass and provider is reused. The provider is called outside any
+    lock."""
+    provider = _online_provider(provider_code)
+    payment, reused = _payment_create_pending_for_pass(
+        pass_purchase=pass_purchase, provider_code=provider.code
+    )
+    if reused:
+        return payment
+    minutes = max(PASS_CHECKOUT_MINUTES, int(STRIPE_MIN_EXPIRY.total_seconds() // 60))
+    return _open_checkout(
+        payment=payment,
+        provider=provider,
+        expires_at=timezone.now() + timedelta(minutes=minutes),
+    )
+
+
+def _open_checkout(*, payment: Payment, provider, expires_at) -> Payment:
     success_url, cancel_url = _return_urls(payment)
     try:
         start = provider.start_checkout(
             payment=payment,
             success_url=success_url,
             cancel_url=cancel_url,
-            expires_at=payment.ticket.hold_expires_at,
+            expires_at=expires_at,
         )
     except ProviderError as exc:
         logger.warning("checkout start failed for payment %s: %s", payment.pk, exc)
@@ -203,6 +260,45 @@ def _payment_create_pending(
         provider=provider_code,
         amount=ticket.event.price,
         currency=ticket.event.currency,
+        status=PaymentStatus.PENDING,
+    )
+    audit_record(
+        action="payment.started",
+        target=payment,
+        changes={"provider": provider_code, "amount": str(payment.amount)},
+    )
+    return payment, False
+
+
+@transaction.atomic
+def _payment_create_pending_for_pass(
+    *, pass_purchase, provider_code: str
+) -> tuple[Payment, bool]:
+    from passes.models import Pass, PassStatus
+
+    pass_purchase = (
+        Pass.objects.select_for_update()
+        .select_related("product", "user")
+        .get(pk=pass_purchase.pk)
+    )
+    if pass_purchase.status != PassStatus.PENDING_PAYMENT:
+        raise ConflictError(
+            _("This pass is not waiting for a payment."), code="not_payable"
+        )
+    live = (
+        pass_purchase.payments.filter(
+            provider=provider_code, status=PaymentStatus.PENDING
+        )
+        .exclude(checkout_url="")
+        .first()
+    )
+    if live is not None:
+        return live, True
+    payment = Payment.objects.create(
+        pass_purchase=pass_purchase,
+        provider=provider_code,
+        amount=pass_purchase.price,
+        currency=pass_purchase.currency,
         status=PaymentStatus.PENDING,
     )
     audit_record(
@@ -344,6 +440,13 @@ def _apply_state(
             target=payment,
             changes={"status": [before, payment.status]},
         )
+        if payment.pass_purchase_id:
+            if not _passes_services().pass_activate(
+                pass_purchase=payment.pass_purchase
+            ):
+                _flag(payment, "paid for a pass that was closed meanwhile", state)
+                return "pass_closed", payment
+            return "succeeded", None
         if not ticket_services.ticket_confirm_payment(ticket=payment.ticket):
             _flag(payment, "paid after the seat was given to someone else", state)
             return "seat_gone", payment
@@ -409,6 +512,12 @@ def _set_refunded(payment: Payment, refunded_total: Decimal, *, actor, request) 
             "refunded_amount": [str(before_amount), str(refunded_total)],
         },
     )
+    if payment.pass_purchase_id:
+        if full:
+            _passes_services().pass_close(
+                pass_purchase=payment.pass_purchase, actor=actor, request=request
+            )
+        return
     if full and payment.ticket.status != TicketStatus.CHECKED_IN:
         ticket_services.ticket_cancel(
             ticket=payment.ticket,
@@ -447,7 +556,9 @@ def payment_refund(
     the payment and what was refunded before, so a retried click never refunds
     twice. A full refund marks the ticket refunded and frees its seat. Audited.
     """
-    payment = Payment.objects.select_related("ticket").get(pk=payment.pk)
+    payment = Payment.objects.select_related("ticket", "pass_purchase").get(
+        pk=payment.pk
+    )
     if payment.status not in (
         PaymentStatus.SUCCEEDED,
         PaymentStatus.PARTIALLY_REFUNDED,

@@ -36,7 +36,8 @@ def payment_start_view(request, ticket_id):
 
 def _visible_payment(request, payment_id) -> Payment:
     payment = get_object_or_404(
-        Payment.objects.select_related("ticket__event"), pk=payment_id
+        Payment.objects.select_related("ticket__event", "pass_purchase__product"),
+        pk=payment_id,
     )
     if not user_can_see_payment(
         user=request.user, session=request.session, payment=payment
@@ -56,6 +57,7 @@ def payment_return(request, payment_id):
         {
             "payment": payment,
             "ticket": payment.ticket,
+            "pass_purchase": payment.pass_purchase,
             "waiting": payment.status == PaymentStatus.PENDING and not payment.flagged,
             "cancelled": bool(request.GET.get("cancelled")),
         },
@@ -66,11 +68,13 @@ def payment_return(request, payment_id):
 @never_cache
 def payment_status(request, payment_id):
     payment = _visible_payment(request, payment_id)
-    return JsonResponse(
-        {
-            "id": str(payment.pk),
-            "status": payment.status,
-            "ticket_status": payment.ticket.status,
-            "done": payment.status != PaymentStatus.PENDING or payment.flagged,
-        }
-    )
+    body = {
+        "id": str(payment.pk),
+        "status": payment.status,
+        "done": payment.status != PaymentStatus.PENDING or payment.flagged,
+    }
+    if payment.pass_purchase_id:
+        body["pass_status"] = payment.pass_purchase.status
+    else:
+        body["ticket_status"] = payment.ticket.status
+    return JsonResponse(body)

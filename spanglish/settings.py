@@ -64,10 +64,12 @@ INSTALLED_APPS = [
     "events",
     "tickets",
     "payments",
+    "passes",
     "media",
     "calendars",
     "operations",
     "emails",
+    "door",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://spanglish")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Event cards and public API answers are shared between visitors for at most this
+# long (events/caching.py); saving an event or ticket refreshes them at once. 0 = off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=5)
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
@@ -288,6 +293,13 @@ TASKS = {
 # --- Bookings and payments -----------------------------------------------------------
 TICKET_HOLD_MINUTES = env.int("TICKET_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=24)
+# "Can't come": online-paid tickets given back more than this many hours before the
+# start are refunded in full; later, the seat is released without a refund.
+REFUND_CUTOFF_HOURS = env.int("REFUND_CUTOFF_HOURS", default=24)
+# No-shows (confirmed, never checked in, event over) within NO_SHOW_WINDOW_DAYS
+# (0 = ever): from NO_SHOW_LIMIT on (0 = rule off) a member must pay ahead.
+NO_SHOW_LIMIT = env.int("NO_SHOW_LIMIT", default=3)
+NO_SHOW_WINDOW_DAYS = env.int("NO_SHOW_WINDOW_DAYS", default=180)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
@@ -314,6 +326,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "spanglish.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "spanglish.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A JSON API: form encodings turn every value into a string that DRF then coerces
+    # ("0" is false), which the schema cannot state. Uploads opt in to multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "anon_write": env.str("THROTTLE_ANON_WRITE", default="30/hour"),
         "user_write": env.str("THROTTLE_USER_WRITE", default="120/hour"),
@@ -358,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "MediaRoleEnum": "media.models.MediaRole",
         "TicketStatusEnum": "tickets.models.TicketStatus",
         "EventStatusEnum": "events.models.EventStatus",
+        "ProviderEnum": "payments.models.Provider",
+        "OnlineProviderEnum": "payments.models.ONLINE_PROVIDER_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

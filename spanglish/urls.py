@@ -13,6 +13,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from calendars import views as calendars_views
+from door import views as door_views
 from spanglish import views
 
 handler400 = "spanglish.views.bad_request"
@@ -25,9 +26,11 @@ api_patterns = [
     path("", include("events.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("passes.api.urls")),
     path("", include("media.api.urls")),
     path("", include("calendars.api.urls")),
     path("", include("operations.api.urls")),
+    path("", include("door.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
@@ -47,6 +50,9 @@ urlpatterns = [
     # Language-neutral, embeddable and machine routes (calendar files, widget, tracking).
     path("", include("calendars.urls")),
     path("", include("operations.urls")),
+    # The door check-in page's service worker: at the root so its scope may cover
+    # /<lang>/tickets/door/ (it sends Service-Worker-Allowed).
+    path("door-sw.js", door_views.service_worker, name="door-sw"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -55,7 +61,9 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("account/", include("community.urls")),
     path("tickets/", include("tickets.urls")),
+    path("door/", include("door.urls")),
     path("payments/", include("payments.urls")),
+    path("passes/", include("passes.urls")),
     path("email/", include("emails.urls")),
     path("privacy/", calendars_views.privacy, name="privacy"),
     prefix_default_language=True,

@@ -11,6 +11,28 @@ from tickets.models import Ticket, WaitingListEntry
 INLINE_LIMIT = 50
 
 
+class NoShowFilter(admin.SimpleListFilter):
+    """Confirmed tickets never checked in for an event that is over."""
+
+    title = _("no-show")
+    parameter_name = "no_show"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("No-shows"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        from django.utils import timezone
+
+        from events.models import EventStatus
+        from tickets.models import TicketStatus
+
+        return queryset.filter(
+            status=TicketStatus.CONFIRMED, event__ends_at__lt=timezone.now()
+        ).exclude(event__status=EventStatus.CANCELLED)
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
@@ -19,11 +41,12 @@ class TicketAdmin(admin.ModelAdmin):
         "event",
         "status",
         "payment_method",
+        "side",
         "amount_due",
         "checkin_at",
         "created_at",
     ]
-    list_filter = ["status", "payment_method", "event"]
+    list_filter = ["status", NoShowFilter, "payment_method", "side", "event"]
     list_select_related = ["event"]
     search_fields = ["code", "attendee_name", "attendee_email", "user__email"]
     raw_id_fields = ["event", "user"]
@@ -36,6 +59,7 @@ class TicketAdmin(admin.ModelAdmin):
         "status",
         "code",
         "payment_method",
+        "side",
         "amount_due",
         "amount_collected",
         "hold_expires_at",
@@ -98,10 +122,11 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
         "email",
         "event",
         "status",
+        "side",
         "created_at",
         "offer_expires_at",
     ]
-    list_filter = ["status", "event"]
+    list_filter = ["status", "side", "event"]
     list_select_related = ["event"]
     search_fields = ["name", "email"]
     raw_id_fields = ["event", "user", "ticket"]

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from door.forms import WalkinForm
 from events.models import Event, EventStatus
-from tickets import exports, services
+from tickets import exports, selectors, services
 from tickets.forms import CheckinCodeForm
 from tickets.selectors import checkin_counts, tickets_search
 
@@ -65,6 +66,17 @@ def _result_payload(result: services.CheckinResult, event) -> dict:
     }
 
 
+def _balance(event) -> dict | None:
+    """Seats per language side when the event is split (None otherwise)."""
+    event_balance = getattr(selectors, "event_balance", None)
+    if event_balance is None:
+        return None
+    balance = event_balance(event=event)
+    if not balance.get("split") or not balance.get("sides"):
+        return None
+    return balance
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -98,6 +110,8 @@ def door_event(request, event_id):
         "query": query,
         "matches": tickets_search(event=event, query=query) if query else [],
         "counts": checkin_counts(event=event),
+        "balance": _balance(event),
+        "walkin_form": WalkinForm(event=event),
     }
     return render(request, "tickets/door_event.html", context)
 

@@ -45,6 +45,14 @@ class PaymentMethod(models.TextChoices):
     FREE = "free", _("Free")
     ONLINE = "online", _("Online")
     DOOR = "door", _("Pay at the door")
+    PASS = "pass", _("Pass")
+
+
+class Side(models.TextChoices):
+    """Which half of a language-split event a seat belongs to (blank: no split)."""
+
+    ES = "es", _("Native Spanish speakers")
+    EN = "en", _("Native English speakers")
 
 
 class TicketQuerySet(models.QuerySet):
@@ -120,6 +128,9 @@ class Ticket(TimeStampedModel):
         decimal_places=2,
         default=Decimal("0"),
     )
+    side = models.CharField(
+        _("language side"), max_length=2, choices=Side.choices, blank=True
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -151,6 +162,17 @@ class Ticket(TimeStampedModel):
     @property
     def display_code(self) -> str:
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def is_no_show(self) -> bool:
+        """Confirmed, never checked in, and the event is over (and took place)."""
+        from events.models import EventStatus
+
+        return bool(
+            self.status == TicketStatus.CONFIRMED
+            and self.event.ends_at < timezone.now()
+            and self.event.status != EventStatus.CANCELLED
+        )
 
     @property
     def holds_seat(self) -> bool:
@@ -219,6 +241,9 @@ class WaitingListEntry(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    side = models.CharField(
+        _("language side"), max_length=2, choices=Side.choices, blank=True
+    )
 
     objects = WaitingListEntryQuerySet.as_manager()
 
@@ -247,3 +272,36 @@ class WaitingListEntry(TimeStampedModel):
             and self.offer_expires_at
             and self.offer_expires_at > timezone.now()
         )
+
+
+class TableSeat(TimeStampedModel):
+    """Which table a checked-in attendee sits at (tickets/tables.py suggests them;
+    organizers move people between tables)."""
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="table_seat",
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="table_seats",
+    )
+    table = models.PositiveIntegerField(_("table"))
+
+    class Meta:
+        verbose_name = _("table seat")
+        verbose_name_plural = _("table seats")
+        ordering = ["event", "table"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(table__gte=1), name="table_seat_table_min_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "table"])]
+
+    def __str__(self):
+        return f"{self.ticket} — {self.table}"

@@ -4,6 +4,7 @@ Seats held = confirmed + checked in + unexpired pending tickets + open waiting-l
 offers (an offered seat is kept for the person it was offered to).
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -22,7 +23,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tickets.models import Ticket, TicketStatus, WaitingListEntry, WaitlistStatus
+from tickets.models import (
+    Side,
+    Ticket,
+    TicketStatus,
+    WaitingListEntry,
+    WaitlistStatus,
+)
+
+SIDES = (Side.ES, Side.EN)
 
 
 def seats_held(*, event, exclude_offer=None) -> int:
@@ -31,6 +40,125 @@ def seats_held(*, event, exclude_offer=None) -> int:
     if exclude_offer is not None:
         offers = offers.exclude(pk=exclude_offer.pk)
     return tickets + offers.count()
+
+
+# --- Language balance ----------------------------------------------------------------
+#
+# A split event keeps `seats_es_native` seats for native Spanish speakers and
+# `seats_en_native` for native English speakers; the rest of the capacity is a
+# flexible share. A side uses its own seats first and then the flexible share, so
+# "flexible used" = each side's overflow past its own seats + seats held without a
+# side (booked before the split was set). Held seats include open waiting-list
+# offers, on the side of the person offered.
+
+
+def held_by_side(*, event, exclude_offer=None) -> dict[str, int]:
+    """Seats held per side ("es", "en", and "" for no side), in two queries."""
+    held = {Side.ES.value: 0, Side.EN.value: 0, "": 0}
+    offers = WaitingListEntry.objects.filter(event=event).open_offers()
+    if exclude_offer is not None:
+        offers = offers.exclude(pk=exclude_offer.pk)
+    for qs in (Ticket.objects.filter(event=event).holding_seats(), offers):
+        for row in qs.order_by().values("side").annotate(n=Count("pk")):
+            held[row["side"]] = held.get(row["side"], 0) + row["n"]
+    return held
+
+
+def flexible_used(*, event, held: dict[str, int]) -> int:
+    quotas = {Side.ES: event.seats_es_native, Side.EN: event.seats_en_native}
+    overflow = sum(max(held.get(side, 0) - quotas[side], 0) for side in SIDES)
+    return overflow + held.get("", 0)
+
+
+def room_for_side(*, event, held: dict[str, int], side: str) -> int:
+    """Seats a booking on `side` may still take, given the seats `held`.
+
+    Not split: the seats left in the one pool (`side` is ignored). Split: the
+    side's own free seats plus the free flexible share, never past the capacity.
+    A booking without a side on a split event may use the flexible share only.
+    """
+    total_free = event.capacity - sum(held.values())
+    if not event.is_language_split:
+        return max(total_free, 0)
+    quotas = {Side.ES: event.seats_es_native, Side.EN: event.seats_en_native}
+    own_free = max(quotas[side] - held.get(side, 0), 0) if side in quotas else 0
+    flex_free = max(event.seats_flexible - flexible_used(event=event, held=held), 0)
+    return max(min(total_free, own_free + flex_free), 0)
+
+
+def side_for_user(user) -> str:
+    """The side a member's profile puts them on: native in exactly one of Spanish
+    and English. Native in both or neither (or no profile): "" — they choose."""
+    from community.languages import native_languages
+
+    natives = native_languages(user) & {Side.ES.value, Side.EN.value}
+    return natives.pop() if len(natives) == 1 else ""
+
+
+def seats_left_by_side(*, event) -> dict[str, int]:
+    """{"es": n, "en": n} for a split event (what the event page shows), else {}."""
+    if not event.is_language_split:
+        return {}
+    held = held_by_side(event=event)
+    return {side: room_for_side(event=event, held=held, side=side) for side in SIDES}
+
+
+def event_balance(*, event) -> dict:
+    """The language balance of an event, for the door and the admin (3 queries).
+
+    {
+      "split": bool,
+      "capacity": int, "held": int, "checked_in": int, "left": int,   # whole event
+      "sides": [   # empty when not split
+        {"side": "es", "label": "Native Spanish speakers",
+         "capacity": int,    # seats kept for this side
+         "held": int,        # seats this side holds (own seats + flexible used)
+         "checked_in": int,  # people of this side checked in
+         "left": int},       # seats this side may still book (own + flexible)
+        {"side": "en", ...},
+      ],
+      "flexible": {"capacity": int, "used": int, "left": int} | None,
+    }
+    """
+    held = held_by_side(event=event)
+    checked = dict(
+        Ticket.objects.filter(event=event, status=TicketStatus.CHECKED_IN)
+        .order_by()
+        .values_list("side")
+        .annotate(n=Count("pk"))
+    )
+    total_held = sum(held.values())
+    balance = {
+        "split": event.is_language_split,
+        "capacity": event.capacity,
+        "held": total_held,
+        "checked_in": sum(checked.values()),
+        "left": max(event.capacity - total_held, 0),
+        "sides": [],
+        "flexible": None,
+    }
+    if not event.is_language_split:
+        return balance
+    quotas = {Side.ES: event.seats_es_native, Side.EN: event.seats_en_native}
+    for side in SIDES:
+        balance["sides"].append(
+            {
+                "side": side.value,
+                "label": str(side.label),
+                "capacity": quotas[side],
+                "held": held[side],
+                "checked_in": checked.get(side.value, 0),
+                "left": room_for_side(event=event, held=held, side=side),
+            }
+        )
+    used = flexible_used(event=event, held=held)
+    flex_left = min(max(event.seats_flexible - used, 0), balance["left"])
+    balance["flexible"] = {
+        "capacity": event.seats_flexible,
+        "used": used,
+        "left": flex_left,
+    }
+    return balance
 
 
 def seats_left(*, event) -> int:
@@ -58,6 +186,28 @@ def with_seats_held(queryset: QuerySet) -> QuerySet:
         seats_held_count=Coalesce(_count_subquery(held), Value(0))
         + Coalesce(_count_subquery(offers), Value(0))
     )
+
+
+def with_side_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate events with `held_es` and `held_en` (seats held per language side,
+    open offers included) in the same query: the admin list's balance column."""
+    now = timezone.now()
+    annotations = {}
+    for side in SIDES:
+        held = Ticket.objects.filter(event=OuterRef("pk"), side=side).filter(
+            Q(status__in=[TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN])
+            | Q(status=TicketStatus.PENDING_PAYMENT, hold_expires_at__gt=now)
+        )
+        offers = WaitingListEntry.objects.filter(
+            event=OuterRef("pk"),
+            side=side,
+            status=WaitlistStatus.OFFERED,
+            offer_expires_at__gt=now,
+        )
+        annotations[f"held_{side.value}"] = Coalesce(
+            _count_subquery(held), Value(0)
+        ) + Coalesce(_count_subquery(offers), Value(0))
+    return queryset.annotate(**annotations)
 
 
 def ticket_for_holder(*, event, user) -> Ticket | None:
@@ -143,3 +293,39 @@ def attendees_for_export(*, event) -> QuerySet:
             "code",
         )
     )
+
+
+# --- No-shows ------------------------------------------------------------------------
+
+
+def no_shows(*, user, now=None) -> QuerySet[Ticket]:
+    """Tickets `user` held (confirmed) for an event that has ended without being
+    checked in, within the last NO_SHOW_WINDOW_DAYS. Cancelled events don't count."""
+    from django.conf import settings
+
+    from events.models import EventStatus
+
+    now = now or timezone.now()
+    qs = Ticket.objects.filter(
+        user=user, status=TicketStatus.CONFIRMED, event__ends_at__lt=now
+    ).exclude(event__status=EventStatus.CANCELLED)
+    if settings.NO_SHOW_WINDOW_DAYS:
+        qs = qs.filter(
+            event__ends_at__gte=now - timedelta(days=settings.NO_SHOW_WINDOW_DAYS)
+        )
+    return qs
+
+
+def no_show_count(*, user, now=None) -> int:
+    if not getattr(user, "pk", None):
+        return 0
+    return no_shows(user=user, now=now).count()
+
+
+def pays_ahead(user) -> bool:
+    """True when `user` has reached NO_SHOW_LIMIT no-shows (0 = rule off): they
+    may not pay at the door (online or a pass only; free events stay open)."""
+    from django.conf import settings
+
+    limit = settings.NO_SHOW_LIMIT
+    return bool(limit) and no_show_count(user=user) >= limit

@@ -23,13 +23,19 @@ from events.models import Event
 from spanglish.errors import ConflictError
 from tickets.models import (
     PaymentMethod,
+    Side,
     Ticket,
     TicketStatus,
     WaitingListEntry,
     WaitlistStatus,
     normalize_ticket_code,
 )
-from tickets.selectors import seats_held
+from tickets.selectors import (
+    held_by_side,
+    pays_ahead,
+    room_for_side,
+    side_for_user,
+)
 
 ENDED_STATUSES = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
 
@@ -42,8 +48,38 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def _seats_free(event: Event, *, exclude_offer=None) -> int:
-    return event.capacity - seats_held(event=event, exclude_offer=exclude_offer)
+def _room(event: Event, side: str, *, exclude_offer=None) -> int:
+    """Seats a booking on `side` may take (the whole pool when not split)."""
+    held = held_by_side(event=event, exclude_offer=exclude_offer)
+    return room_for_side(event=event, held=held, side=side)
+
+
+def _choose_side(event: Event, user, requested: str = "") -> str:
+    """The side a person books on at a split event ("" when not split).
+
+    Native in exactly one of Spanish and English: that side (the profile wins over
+    a requested side). Native in both, neither, or no profile: the side they asked
+    for; when they asked for none, the side with more seats left (Spanish on a tie).
+    """
+    if not event.is_language_split:
+        return ""
+    side = side_for_user(user)
+    if side:
+        return side
+    if requested in Side.values:
+        return requested
+    held = held_by_side(event=event)
+    es = room_for_side(event=event, held=held, side=Side.ES)
+    en = room_for_side(event=event, held=held, side=Side.EN)
+    return Side.EN if en > es else Side.ES
+
+
+def _sold_out(event: Event, side: str) -> SoldOut:
+    if side == Side.ES:
+        return SoldOut(_("Sorry, no seats are left for native Spanish speakers."))
+    if side == Side.EN:
+        return SoldOut(_("Sorry, no seats are left for native English speakers."))
+    return SoldOut(_("Sorry, this event is sold out."))
 
 
 def _payments_function(name: str):
@@ -64,9 +100,17 @@ def ticket_book(
     attendee_name: str = "",
     attendee_email: str = "",
     waitlist_entry: WaitingListEntry | None = None,
+    side: str = "",
+    walk_in: bool = False,
     request=None,
 ) -> tuple[Ticket, bool]:
     """Book a seat for `user`. Locks the event row, then counts held seats.
+
+    Language-split events: the seat is on the person's side (see _choose_side) and
+    counts against that side's seats and the flexible share. `payment_method="pass"`
+    (for the passes service, after it consumed a session) confirms at once with
+    nothing due. A member with NO_SHOW_LIMIT no-shows may not pay at the door
+    unless `walk_in` (they stand at the door paying now).
 
     Returns (ticket, created). A person who already holds a ticket gets that one
     back (created=False). Free events and pay-at-the-door confirm at once; online
@@ -85,10 +129,17 @@ def ticket_book(
         payment_method = PaymentMethod.FREE if event.is_free else PaymentMethod.ONLINE
     if payment_method not in PaymentMethod.values:
         raise ValidationError(_("Choose how to pay."))
-    if event.is_free and payment_method != PaymentMethod.FREE:
+    if event.is_free and payment_method not in (PaymentMethod.FREE, PaymentMethod.PASS):
         payment_method = PaymentMethod.FREE
     if not event.is_free and payment_method == PaymentMethod.FREE:
         raise ValidationError(_("This event is not free: choose how to pay."))
+    if payment_method == PaymentMethod.DOOR and not walk_in and pays_ahead(user):
+        raise ValidationError(
+            _(
+                "You have missed several events you booked, so paying at the door "
+                "is not available to you: please pay online or use a pass."
+            )
+        )
 
     entry = None
     if waitlist_entry is not None:
@@ -99,8 +150,12 @@ def ticket_book(
             or not entry.offer_is_open
         ):
             raise ValidationError(_("This offer has expired."))
-    if _seats_free(event, exclude_offer=entry) <= 0:
-        raise SoldOut(_("Sorry, this event is sold out."))
+    if entry is not None and entry.side:
+        side = entry.side  # the seat was kept on this side
+    else:
+        side = _choose_side(event, user, side)
+    if _room(event, side, exclude_offer=entry) <= 0:
+        raise _sold_out(event, side)
 
     now = timezone.now()
     ticket = Ticket(
@@ -109,6 +164,7 @@ def ticket_book(
         attendee_name=attendee_name or user.name,
         attendee_email=(attendee_email or user.email).lower(),
         payment_method=payment_method,
+        side=side,
     )
     if payment_method == PaymentMethod.ONLINE:
         ticket.status = TicketStatus.PENDING_PAYMENT
@@ -147,7 +203,7 @@ def ticket_confirm_payment(*, ticket: Ticket) -> bool:
         return True
     if ticket.status not in (TicketStatus.PENDING_PAYMENT, TicketStatus.EXPIRED):
         return False
-    if not ticket.holds_seat and _seats_free(event) <= 0:
+    if not ticket.holds_seat and _room(event, ticket.side) <= 0:
         return False
     before = ticket.status
     ticket.status = TicketStatus.CONFIRMED
@@ -261,11 +317,19 @@ def tickets_expire_stale(*, now=None) -> int:
 
 @transaction.atomic
 def waitlist_join(
-    *, event: Event, user, name: str = "", email: str = "", request=None
+    *,
+    event: Event,
+    user,
+    name: str = "",
+    email: str = "",
+    side: str = "",
+    request=None,
 ) -> tuple[WaitingListEntry, bool]:
     """Put a person on a sold-out event's waiting list. Locks the event row.
 
-    Returns (entry, created); someone already waiting gets their entry back.
+    Returns (entry, created); someone already waiting gets their entry back. At a
+    language-split event the list is per side: one may join when their side is
+    full (side chosen as for booking).
     """
     event = _lock_event(event)
     if not event.is_bookable:
@@ -279,10 +343,12 @@ def waitlist_join(
     ).first()
     if existing is not None:
         return existing, False
-    if _seats_free(event) > 0:
+    side = _choose_side(event, user, side)
+    if _room(event, side) > 0:
         raise ValidationError(_("Seats are available: book a ticket instead."))
     entry = WaitingListEntry.objects.create(
         event=event,
+        side=side,
         user=user,
         name=name or user.name,
         email=(email or user.email).lower(),
@@ -296,15 +362,17 @@ def waitlist_offer_next(*, event: Event, now=None) -> list[WaitingListEntry]:
     """Offer every free seat to the next people waiting. Locks the event row.
 
     Each offer keeps one seat for WAITLIST_OFFER_HOURS (never past the event's
-    end); the offer email goes out after commit.
+    end); the offer email goes out after commit. At a language-split event the
+    list is per side: a freed seat of one side goes to the next person of that
+    side, a free flexible seat to the next person of either side.
     """
     event = _lock_event(event)
     if not event.is_bookable:
         return []
     now = now or timezone.now()
-    free = _seats_free(event)
+    held = held_by_side(event=event)
     offered: list[WaitingListEntry] = []
-    if free <= 0:
+    if sum(held.values()) >= event.capacity:
         return offered
     waiting = (
         WaitingListEntry.objects.select_for_update()
@@ -312,8 +380,10 @@ def waitlist_offer_next(*, event: Event, now=None) -> list[WaitingListEntry]:
         .order_by("created_at")
     )
     for entry in waiting:
-        if free <= 0:
+        if sum(held.values()) >= event.capacity:
             break
+        if room_for_side(event=event, held=held, side=entry.side) <= 0:
+            continue  # their side is full; someone of the other side may fit
         if Ticket.objects.active().filter(event=event, user_id=entry.user_id).exists():
             entry.status = WaitlistStatus.BOOKED
             entry.save(update_fields=["status", "updated_at"])
@@ -333,7 +403,7 @@ def waitlist_offer_next(*, event: Event, now=None) -> list[WaitingListEntry]:
         )
         notifications.notify_waitlist_offer(entry)
         offered.append(entry)
-        free -= 1
+        held[entry.side] = held.get(entry.side, 0) + 1
     return offered
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tickets import door_views, views
+from tickets import door_views, tables_views, views
 
 app_name = "tickets"
 
@@ -17,6 +17,18 @@ urlpatterns = [
         door_views.attendees_export,
         name="export",
     ),
+    path("tables/<uuid:event_id>/", tables_views.tables_page, name="tables"),
+    path(
+        "tables/<uuid:event_id>/screen/",
+        tables_views.tables_screen,
+        name="tables-screen",
+    ),
+    path(
+        "tables/<uuid:event_id>/suggest/",
+        tables_views.tables_suggest,
+        name="tables-suggest",
+    ),
+    path("tables/<uuid:event_id>/move/", tables_views.tables_move, name="tables-move"),
     path("<uuid:pk>/", views.ticket_detail, name="detail"),
     path("<uuid:pk>/cancel/", views.ticket_cancel, name="cancel"),
 ]

@@ -85,6 +85,7 @@ def book(request, event_id):
             payment_method=form.payment_method,
             attendee_name=name,
             attendee_email=email,
+            side=form.chosen_side,
             request=request,
         )
     except services.SoldOut as exc:
@@ -172,7 +173,7 @@ def ticket_cancel(request, pk):
 @require_POST
 def waitlist_join(request, event_id):
     event = get_object_or_404(Event.objects.published(), pk=event_id)
-    form = WaitlistForm(request.POST, user=request.user)
+    form = WaitlistForm(request.POST, event=event, user=request.user)
     if not form.is_valid():
         return render(
             request,
@@ -183,7 +184,12 @@ def waitlist_join(request, event_id):
     user, name, email = _person(request, form)
     try:
         _entry, created = services.waitlist_join(
-            event=event, user=user, name=name, email=email, request=request
+            event=event,
+            user=user,
+            name=name,
+            email=email,
+            side=form.chosen_side,
+            request=request,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -220,6 +226,7 @@ def waitlist_offer(request, token):
         request.POST if request.method == "POST" else None,
         event=event,
         user=entry.user,
+        ask_side=not entry.side,
     )
     if request.method == "POST" and entry.offer_is_open and form.is_valid():
         try:
@@ -230,6 +237,7 @@ def waitlist_offer(request, token):
                 attendee_name=entry.name,
                 attendee_email=entry.email,
                 waitlist_entry=entry,
+                side=form.chosen_side,
                 request=request,
             )
         except services.SoldOut as exc:

@@ -35,6 +35,8 @@ class WidgetSettingsSerializer(serializers.ModelSerializer):
     """Colours are #rgb/#rrggbb; labels are plain text (no < > { } ; and the like)."""
 
     language = _language_field()
+    # Null until the defaults are first saved.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = WidgetSettings
@@ -46,6 +48,8 @@ class EventWidgetSettingsSerializer(serializers.ModelSerializer):
     """Blank fields and null switches inherit the site-wide defaults."""
 
     language = _language_field()
+    # Null until the event's overrides are first saved.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = EventWidgetSettings

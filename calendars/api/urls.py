@@ -1,8 +1,9 @@
 from django.urls import re_path
 
 from calendars.api import views
+from spanglish.api.paths import UUID
 
-EVENT = r"^events/(?P<pk>[0-9a-f-]{36})"
+EVENT = rf"^events/(?P<pk>{UUID})"
 
 urlpatterns = [
     re_path(

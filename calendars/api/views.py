@@ -24,6 +24,9 @@ class IframeSettingsView(GenericAPIView):
     permission_classes = [IsOrganizer]
     serializer_class = WidgetSettingsSerializer
 
+    def get_object(self):
+        return widget_defaults()
+
     @extend_schema(
         tags=["calendars"],
         summary="Widget defaults",
@@ -59,6 +62,9 @@ class EventIframeSettingsView(GenericAPIView):
         return EventWidgetSettings.objects.filter(
             event=event
         ).first() or EventWidgetSettings(event=event)
+
+    def get_object(self):
+        return self._current(get_object_or_404(Event, pk=self.kwargs["pk"]))
 
     @extend_schema(
         tags=["calendars"],
@@ -147,6 +153,7 @@ class FeedTokenView(GenericAPIView):
         description="Any signed-in user, for themselves: a new secret URL; the old "
         "one stops working at once.",
         request=None,
+        responses={201: FeedTokenSerializer},
     )
     def post(self, request):
         token = services.feed_token_rotate(user=request.user, request=request)

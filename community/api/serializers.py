@@ -2,7 +2,8 @@ from django.conf import settings
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from community.models import Role, User
+from community.models import LanguageKind, LanguageLevel, Role, User
+from spanglish.api.serializers import QueryParamsSerializer
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -10,6 +11,19 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "phone", "role", "language"]
         read_only_fields = fields
+
+
+class LanguageSkillSerializer(serializers.Serializer):
+    language = serializers.CharField(
+        max_length=3, help_text="ISO 639 code: es, en, fr, …"
+    )
+    kind = serializers.ChoiceField(choices=LanguageKind.choices)
+    level = serializers.ChoiceField(
+        choices=LanguageLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="CEFR level, required for a language being learned.",
+    )
 
 
 class UserDetailSerializer(serializers.ModelSerializer):
@@ -32,6 +46,18 @@ class UserDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UserProfileSerializer(UserDetailSerializer):
+    """One user with their languages (not on the list: one query more per user)."""
+
+    languages = LanguageSkillSerializer(
+        many=True, source="language_skills.all", read_only=True
+    )
+
+    class Meta(UserDetailSerializer.Meta):
+        fields = [*UserDetailSerializer.Meta.fields, "languages"]
+        read_only_fields = fields
+
+
 class UserUpdateSerializer(serializers.Serializer):
     """PUT body; fields left out stay as they are. Only admins may send `role`."""
 
@@ -40,6 +66,11 @@ class UserUpdateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     marketing_consent = serializers.BooleanField(required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
+    languages = LanguageSkillSerializer(
+        many=True,
+        required=False,
+        help_text="Replaces all of the user's languages when given.",
+    )
 
 
 class HistoryPaymentSerializer(serializers.Serializer):
@@ -64,13 +95,22 @@ class HistoryTicketSerializer(serializers.Serializer):
     booked_at = serializers.DateTimeField(source="created_at")
     payments = HistoryPaymentSerializer(many=True, source="payments.all")
 
+    no_show = serializers.BooleanField(source="is_no_show")
+
     def get_attended(self, ticket) -> bool:
         return ticket.checkin_at is not None
 
 
 class HistorySerializer(serializers.Serializer):
     user = UserSerializer()
-    attendance = serializers.DictField(child=serializers.IntegerField())
+    attendance = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="tickets, attended, no_shows (all time) and no_shows_counted "
+        "(within NO_SHOW_WINDOW_DAYS, what the pay-ahead rule uses).",
+    )
+    must_pay_ahead = serializers.BooleanField(
+        help_text="True when the no-show rule applies: paying at the door is refused."
+    )
     tickets = HistoryTicketSerializer(many=True)
 
 
@@ -101,3 +141,12 @@ class LoginSerializer(TokenObtainPairSerializer):
         if request is not None and hasattr(request, "_request"):
             self.context["request"] = request._request
         return super().validate(attrs)
+
+
+class UserFilterSerializer(QueryParamsSerializer):
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Part of email, name or phone",
+    )

@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from community.api import views
+from spanglish.api.paths import UUID
 
 # Each path answers with and without a trailing slash.
 urlpatterns = [
@@ -11,12 +12,12 @@ urlpatterns = [
     re_path(r"^auth/me/?$", views.MeView.as_view(), name="auth-me"),
     re_path(r"^users/?$", views.UserListView.as_view(), name="user-list"),
     re_path(
-        r"^users/(?P<pk>[0-9a-f-]{36})/?$",
+        rf"^users/(?P<pk>{UUID})/?$",
         views.UserDetailView.as_view(),
         name="user-detail",
     ),
     re_path(
-        r"^users/(?P<pk>[0-9a-f-]{36})/history/?$",
+        rf"^users/(?P<pk>{UUID})/history/?$",
         views.UserHistoryView.as_view(),
         name="user-history",
     ),

@@ -2,7 +2,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -16,13 +16,17 @@ from community.api.serializers import (
     RegisterResponseSerializer,
     RegisterSerializer,
     UserDetailSerializer,
+    UserFilterSerializer,
+    UserProfileSerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
+from community.languages import user_set_languages
 from community.models import Role
 from community.ratelimit import rate_limit_exceeded, rate_limit_message
 from spanglish.api.exceptions import json_error_response
 from spanglish.api.permissions import IsOrganizer
+from tickets.selectors import no_show_count, pays_ahead
 
 
 class AuthThrottleMixin:
@@ -118,16 +122,16 @@ def _visible_user(request, pk):
     summary="List users",
     description="Organizers and admins. `?search=` matches email, name or phone. "
     "Deleted (anonymised) accounts are left out.",
-    parameters=[
-        OpenApiParameter("search", str, description="Part of email, name or phone")
-    ],
+    parameters=[UserFilterSerializer],
 )
 class UserListView(generics.ListAPIView):
     permission_classes = [IsOrganizer]
     serializer_class = UserDetailSerializer
 
     def get_queryset(self):
-        return selectors.user_search(query=self.request.query_params.get("search", ""))
+        filters = UserFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.user_search(query=filters.validated_data.get("search", ""))
 
 
 @extend_schema(tags=["users"])
@@ -137,18 +141,19 @@ class UserDetailView(APIView):
     @extend_schema(
         summary="A user",
         description="The user themselves, organizers and admins. Anyone else gets 404.",
-        responses={200: UserDetailSerializer},
+        responses={200: UserProfileSerializer},
     )
     def get(self, request, pk):
-        return Response(UserDetailSerializer(_visible_user(request, pk)).data)
+        return Response(UserProfileSerializer(_visible_user(request, pk)).data)
 
     @extend_schema(
         summary="Update a user",
         description="The user themselves, organizers and admins may change name, "
         "phone, language and news consent; only admins may change `role` (403 "
-        "otherwise). Anyone else gets 404. Fields left out stay as they are.",
+        "otherwise). Anyone else gets 404. Fields left out stay as they are; "
+        "`languages`, when given, replaces the user's languages.",
         request=UserUpdateSerializer,
-        responses={200: UserDetailSerializer},
+        responses={200: UserProfileSerializer},
     )
     def put(self, request, pk):
         user = _visible_user(request, pk)
@@ -156,17 +161,22 @@ class UserDetailView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         role = data.pop("role", None)
+        languages = data.pop("languages", None)
         if role is not None and role != user.role and request.user.role != Role.ADMIN:
             raise PermissionDenied(_("Only admins may change roles."))
         with transaction.atomic():
             user = services.user_update_profile(
                 user=user, actor=request.user, request=request, **data
             )
+            if languages is not None:
+                user_set_languages(
+                    user=user, skills=languages, actor=request.user, request=request
+                )
             if role is not None:
                 user = services.user_set_role(
                     user=user, role=role, actor=request.user, request=request
                 )
-        return Response(UserDetailSerializer(user).data)
+        return Response(UserProfileSerializer(user).data)
 
 
 @extend_schema(
@@ -183,9 +193,16 @@ class UserHistoryView(APIView):
         user = _visible_user(request, pk)
         tickets = selectors.user_history(user=user)
         attended = sum(1 for t in tickets if t.checkin_at is not None)
+        no_shows = sum(1 for t in tickets if t.is_no_show)
         data = {
             "user": user,
-            "attendance": {"tickets": len(tickets), "attended": attended},
+            "attendance": {
+                "tickets": len(tickets),
+                "attended": attended,
+                "no_shows": no_shows,
+                "no_shows_counted": no_show_count(user=user),
+            },
+            "must_pay_ahead": pays_ahead(user),
             "tickets": tickets,
         }
         return Response(HistorySerializer(data).data)

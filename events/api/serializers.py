@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from events.models import Event, EventStatus
+from spanglish.api.serializers import QueryParamsSerializer
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -86,7 +87,7 @@ class EventWriteSerializer(serializers.ModelSerializer):
         return values
 
 
-class EventFilterSerializer(serializers.Serializer):
+class EventFilterSerializer(QueryParamsSerializer):
     starts_after = serializers.DateTimeField(required=False)
     starts_before = serializers.DateTimeField(required=False)
     status = serializers.ChoiceField(choices=EventStatus.choices, required=False)

@@ -161,7 +161,8 @@ class SeriesListCreateView(GenericAPIView):
         summary="List event series",
         operation_id="series_list",
         description="Public. Anonymous users and members see series with published "
-        "sessions; organizers and admins see every series.",
+        "sessions; organizers and admins see every series. Paginated.",
+        responses={200: SeriesSerializer(many=True)},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -1,22 +1,23 @@
 from django.urls import re_path
 
 from events.api import series, views
+from spanglish.api.paths import UUID
 
 urlpatterns = [
     re_path(r"^events/?$", views.EventListCreateView.as_view(), name="event-list"),
     re_path(
-        r"^events/(?P<pk>[0-9a-f-]{36})/?$",
+        rf"^events/(?P<pk>{UUID})/?$",
         views.EventDetailView.as_view(),
         name="event-detail",
     ),
     re_path(r"^series/?$", series.SeriesListCreateView.as_view(), name="series-list"),
     re_path(
-        r"^series/(?P<pk>[0-9a-f-]{36})/?$",
+        rf"^series/(?P<pk>{UUID})/?$",
         series.SeriesDetailView.as_view(),
         name="series-detail",
     ),
     re_path(
-        r"^series/(?P<pk>[0-9a-f-]{36})/skip/?$",
+        rf"^series/(?P<pk>{UUID})/skip/?$",
         series.SeriesSkipView.as_view(),
         name="series-skip",
     ),

@@ -10,6 +10,7 @@ from events.api.serializers import (
     EventSerializer,
     EventWriteSerializer,
 )
+from events.caching import public_cached
 from events.selectors import event_list_for
 from spanglish.api.permissions import ReadOnlyOrOrganizer
 
@@ -40,7 +41,17 @@ class EventListCreateView(generics.ListCreateAPIView):
         parameters=[EventFilterSerializer],
     )
     def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+        if getattr(request.user, "is_organizer", False):
+            return self.list(request, *args, **kwargs)
+        # Everyone else sees the same published events: one answer, shared for a few
+        # seconds (events/caching.py); the full URL (filters, page, host) is the key.
+        return Response(
+            public_cached(
+                "api-events",
+                lambda: self.list(request, *args, **kwargs).data,
+                request.build_absolute_uri(),
+            )
+        )
 
     @extend_schema(
         tags=["events"],
@@ -75,7 +86,13 @@ class EventDetailView(GenericAPIView):
         "organizers and admins see every status.",
     )
     def get(self, request, pk):
-        return Response(EventSerializer(self.get_object()).data)
+        if getattr(request.user, "is_organizer", False):
+            return Response(EventSerializer(self.get_object()).data)
+        return Response(
+            public_cached(
+                "api-event", lambda: EventSerializer(self.get_object()).data, pk
+            )
+        )
 
     @extend_schema(
         tags=["events"],

@@ -1,16 +1,20 @@
 from rest_framework import serializers
 
-from payments.models import Payment, Provider
+from payments.models import ONLINE_PROVIDER_CHOICES, Payment
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True, allow_null=True)
+    pass_purchase = serializers.UUIDField(
+        source="pass_purchase_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Payment
         fields = [
             "id",
             "ticket",
+            "pass_purchase",
             "provider",
             "amount",
             "currency",
@@ -26,9 +30,7 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class InitiateSerializer(serializers.Serializer):
     ticket = serializers.UUIDField()
-    provider = serializers.ChoiceField(
-        choices=[Provider.STRIPE.value, Provider.MERCADOPAGO.value]
-    )
+    provider = serializers.ChoiceField(choices=ONLINE_PROVIDER_CHOICES)
 
 
 class InitiateResultSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 from django.urls import re_path
 
 from payments.api import views
+from spanglish.api.paths import UUID
 
 urlpatterns = [
     re_path(
@@ -27,7 +28,7 @@ urlpatterns = [
         r"^payments/webhook/?$", views.WebhookView.as_view(), name="payments-webhook"
     ),
     re_path(
-        r"^payments/(?P<pk>[0-9a-f-]{36})/?$",
+        rf"^payments/(?P<pk>{UUID})/?$",
         views.PaymentDetailView.as_view(),
         name="payments-detail",
     ),

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
@@ -126,11 +127,13 @@ class WebhookView(APIView):
         description="Called by Stripe or MercadoPago only: anyone may call it, but only "
         "a notification signed with our webhook secret is applied. A bad signature "
         "answers 400 and changes nothing; a replay answers 200 and changes nothing.",
-        request=None,
+        request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: WebhookResultSerializer,
             400: OpenApiResponse(description="Bad or missing signature."),
-            503: OpenApiResponse(description="The provider's API did not answer."),
+            503: OpenApiResponse(
+                description="The provider's API did not answer; it will retry."
+            ),
         },
     )
     def post(self, request):

@@ -148,19 +148,20 @@ class MercadoPagoProvider(PaymentProvider):
     def start_checkout(
         self, *, payment, success_url: str, cancel_url: str, expires_at
     ) -> CheckoutStart:
-        ticket = payment.ticket
         body = {
             "items": [
                 {
-                    "id": str(ticket.event_id),
-                    "title": str(ticket.event)[:250],
+                    "id": str(payment.ticket.event_id)
+                    if payment.ticket_id
+                    else str(payment.pass_purchase.product_id),
+                    "title": payment.item_title[:250],
                     "quantity": 1,
                     "unit_price": _wire_amount(payment.amount, payment.currency),
                     "currency_id": payment.currency,
                 }
             ],
             "external_reference": str(payment.pk),
-            "metadata": {"payment_id": str(payment.pk), "ticket_id": str(ticket.pk)},
+            "metadata": payment.provider_metadata(),
             "back_urls": {
                 "success": success_url,
                 "pending": success_url,
@@ -173,8 +174,8 @@ class MercadoPagoProvider(PaymentProvider):
             "expiration_date_from": timezone.now().isoformat(timespec="milliseconds"),
             "expiration_date_to": expires_at.isoformat(timespec="milliseconds"),
         }
-        if ticket.attendee_email:
-            body["payer"] = {"email": ticket.attendee_email}
+        if payment.payer_email:
+            body["payer"] = {"email": payment.payer_email}
         data = api().request(
             "POST", "/checkout/preferences", body=body, key=f"preference-{payment.pk}"
         )

@@ -89,8 +89,7 @@ class StripeProvider(PaymentProvider):
     def start_checkout(
         self, *, payment, success_url: str, cancel_url: str, expires_at: datetime
     ) -> CheckoutStart:
-        ticket = payment.ticket
-        metadata = {"payment_id": str(payment.pk), "ticket_id": str(ticket.pk)}
+        metadata = payment.provider_metadata()
         params = {
             "mode": "payment",
             "line_items": [
@@ -99,7 +98,7 @@ class StripeProvider(PaymentProvider):
                     "price_data": {
                         "currency": payment.currency.lower(),
                         "unit_amount": to_minor(payment.amount, payment.currency),
-                        "product_data": {"name": str(ticket.event)[:250]},
+                        "product_data": {"name": payment.item_title[:250]},
                     },
                 }
             ],
@@ -110,8 +109,8 @@ class StripeProvider(PaymentProvider):
             "payment_intent_data": {"metadata": metadata},
             "expires_at": int(expires_at.timestamp()),
         }
-        if ticket.attendee_email:
-            params["customer_email"] = ticket.attendee_email
+        if payment.payer_email:
+            params["customer_email"] = payment.payer_email
         try:
             session = client().v1.checkout.sessions.create(
                 params, {"idempotency_key": f"checkout-{payment.pk}"}

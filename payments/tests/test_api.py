@@ -44,7 +44,7 @@ def test_initiate_twice_reuses_the_open_checkout(fake, held_ticket, auth_client)
 def test_guest_holder_initiates_through_session(fake, held_ticket, client):
     ticket = held_ticket()
     session = client.session
-    session["my_tickets"] = [str(ticket.pk)]
+    session["tickets_held"] = [str(ticket.pk)]  # tickets.access
     session.save()
     response = client.post(
         "/api/payments/initiate",

@@ -19,7 +19,7 @@ def test_holder_is_sent_to_stripe_checkout(fake, held_ticket, client):
 def test_guest_holder_is_sent_to_mercadopago(fake, held_ticket, client):
     ticket = held_ticket()
     session = client.session
-    session["my_tickets"] = [str(ticket.pk)]
+    session["tickets_held"] = [str(ticket.pk)]  # tickets.access
     session.save()
     response = client.get(f"/en/payments/start/{ticket.pk}/?provider=mercadopago")
     assert response.status_code == 302

@@ -1,7 +1,10 @@
 """OpenAPI additions: the shared error shape and the error statuses every operation
-can answer with, so clients (and schema checkers) know them."""
+can answer with, so clients (and schema checkers) know them; and request schemas
+that state what the serializers really accept (schemathesis checks both ways)."""
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular import openapi
+from rest_framework import serializers
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -51,14 +54,41 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             codes = _ALWAYS + (_WRITES if method != "get" else ())
             for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": _DESCRIPTIONS[code],
-                        "content": {"application/json": {"schema": ref}},
-                    },
-                )
+                responses.setdefault(code, {"description": _DESCRIPTIONS[code]})
+            # Every error answers in the one shape, also those an operation
+            # documents itself with only a description (webhooks' 400 and 503).
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400 and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": ref}}
     return result
+
+
+# DRF refuses NUL characters in every CharField and trims surrounding whitespace
+# before its blank check, so "   " is blank. Said as patterns for request bodies:
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+def _decimal_pattern(field: serializers.DecimalField) -> str:
+    """One or more digits, optionally a point and one or more decimals (drf-spectacular's
+    own pattern also matches "" and "."); no sign when negatives are refused."""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    whole = (
+        r"0" if not field.max_whole_digits else rf"[0-9]{{1,{field.max_whole_digits}}}"
+    )
+    if not field.decimal_places:
+        return rf"^{sign}{whole}$"
+    return rf"^{sign}{whole}(?:\.[0-9]{{1,{field.decimal_places}}})?$"
+
+
+def _model_field_allows_blank(field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return model._meta.get_field(field.source).blank
+    except FieldDoesNotExist:
+        return False
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -66,7 +96,51 @@ class AutoSchema(openapi.AutoSchema):
 
     drf-spectacular only recognises DRF's own AllowAny / IsAuthenticatedOrReadOnly;
     our permission classes say it with `allows_anonymous(method)`.
+
+    Request bodies also state DRF's string rules (no NUL, not only whitespace when a
+    value is required) and a decimal pattern that needs a digit.
     """
+
+    _direction = "response"
+
+    def _map_basic_serializer(self, serializer, direction):
+        outer, self._direction = self._direction, direction
+        try:
+            return super()._map_basic_serializer(serializer, direction)
+        finally:
+            self._direction = outer
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and not field.allow_blank
+            and _model_field_allows_blank(field)
+        ):
+            # DRF drops `allow_blank` from read-only model fields, but a blank=True
+            # choice column does answer "" (for example a media file with no role).
+            field.allow_blank = True
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DecimalField)
+            and isinstance(schema, dict)
+            and schema.get("format") == "decimal"
+        ):
+            schema["pattern"] = _decimal_pattern(field)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        plain_string = schema.get("type") == "string" and not (
+            {"format", "pattern", "enum", "oneOf"} & schema.keys()
+        )
+        if (
+            self._direction == "request"
+            and plain_string
+            and isinstance(field, serializers.CharField)
+        ):
+            schema["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
 
     def get_auth(self):
         auths = super().get_auth()

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from tickets.models import PaymentMethod, Ticket, TicketStatus
+from spanglish.api.serializers import QueryParamsSerializer
+from tickets.models import PaymentMethod, Side, Ticket, TicketStatus
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -20,6 +21,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "attendee_email",
             "code",
             "payment_method",
+            "side",
             "amount_due",
             "amount_collected",
             "hold_expires_at",
@@ -38,9 +40,17 @@ class TicketSerializer(serializers.ModelSerializer):
 class TicketBookSerializer(serializers.Serializer):
     event = serializers.UUIDField(help_text="Id of the event to book.")
     payment_method = serializers.ChoiceField(
-        choices=PaymentMethod.choices,
+        # `pass` is only for the passes service, which consumes a session first.
+        choices=[c for c in PaymentMethod.choices if c[0] != PaymentMethod.PASS],
         required=False,
         help_text="Paid events: `online` (default) or `door`. Ignored for free events.",
+    )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        required=False,
+        help_text="Language-split events only: `es` or `en`, the side of a booker "
+        "whose profile gives none (native in one of Spanish and English decides). "
+        "Left out: the side with more seats left.",
     )
     attendee_name = serializers.CharField(
         max_length=150,
@@ -73,7 +83,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     )
 
 
-class TicketFilterSerializer(serializers.Serializer):
+class TicketFilterSerializer(QueryParamsSerializer):
     status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
 
 

@@ -1,8 +1,7 @@
 from django.urls import re_path
 
+from spanglish.api.paths import UUID
 from tickets.api import views
-
-UUID = r"[0-9a-f-]{36}"
 
 urlpatterns = [
     re_path(r"^tickets/?$", views.TicketBookView.as_view(), name="ticket-book"),
@@ -19,12 +18,12 @@ urlpatterns = [
     ),
     re_path(
         rf"^events/(?P<pk>{UUID})/attendees\.csv$",
-        views.AttendeeExportView.as_view(fmt="csv"),
+        views.AttendeeCSVExportView.as_view(),
         name="event-attendees-csv",
     ),
     re_path(
         rf"^events/(?P<pk>{UUID})/attendees\.xlsx$",
-        views.AttendeeExportView.as_view(fmt="xlsx"),
+        views.AttendeeXLSXExportView.as_view(),
         name="event-attendees-xlsx",
     ),
 ]

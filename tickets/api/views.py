@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -75,6 +75,7 @@ class TicketBookView(GenericAPIView):
             payment_method=data.get("payment_method"),
             attendee_name=name,
             attendee_email=email,
+            side=data.get("side", ""),
             request=request,
         )
         if not created:
@@ -161,6 +162,7 @@ class EventTicketListView(GenericAPIView):
         description="Door staff (volunteers, organizers, admins). Paginated; filter "
         "with `?status=`.",
         parameters=[TicketFilterSerializer],
+        responses={200: TicketSerializer(many=True)},
     )
     def get(self, request, pk):
         event = get_object_or_404(Event, pk=pk)
@@ -231,11 +233,17 @@ class CheckinView(GenericAPIView):
 
 
 class _FileRenderer(BaseRenderer):
-    """Lets `Accept: text/csv` through content negotiation; the view streams."""
+    """Lets `Accept: text/csv` through content negotiation; the view streams.
+
+    Only errors are ever rendered here: they are JSON and say so, whatever format
+    was negotiated."""
 
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
         return JSONRenderer().render(data)
 
 
@@ -261,10 +269,29 @@ class AttendeeExportView(GenericAPIView):
         "phone, status, amount paid, payment method, checked-in time, ticket code. "
         "CSV is UTF-8 with a byte-order mark; cells that a spreadsheet would run as "
         "formulas are prefixed with an apostrophe. Every export is audited.",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY)},
     )
     def get(self, request, pk):
         event = get_object_or_404(Event, pk=pk)
         return exports.export_response(
             event=event, fmt=self.fmt, actor=request.user, request=request
         )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Attendee list (CSV)",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+)
+class AttendeeCSVExportView(AttendeeExportView):
+    fmt = "csv"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Attendee list (XLSX)",
+        responses={(200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+)
+class AttendeeXLSXExportView(AttendeeExportView):
+    fmt = "xlsx"

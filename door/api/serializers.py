@@ -1,0 +1,56 @@
+from rest_framework import serializers
+
+
+class SyncItemSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+    checked_in_at = serializers.DateTimeField()
+    device_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    client_id = serializers.CharField(max_length=64)
+
+
+class SyncSerializer(serializers.Serializer):
+    event = serializers.UUIDField()
+    checkins = SyncItemSerializer(many=True, allow_empty=True, max_length=500)
+
+
+class SyncAnswerSerializer(serializers.Serializer):
+    client_id = serializers.CharField()
+    code = serializers.CharField()
+    outcome = serializers.CharField()
+    ok = serializers.BooleanField(help_text="True: this check-in admitted the person.")
+    message = serializers.CharField()
+    name = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_in_by = serializers.CharField()
+    replayed = serializers.BooleanField(
+        help_text="True: this client_id was synced before; nothing changed."
+    )
+
+
+class SyncResultSerializer(serializers.Serializer):
+    results = SyncAnswerSerializer(many=True)
+    checked_in = serializers.IntegerField()
+    expected = serializers.IntegerField()
+
+
+class ManifestTicketSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    payment_method = serializers.CharField()
+    collect = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_in_by = serializers.CharField()
+
+
+class ManifestEventSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    currency = serializers.CharField()
+
+
+class ManifestSerializer(serializers.Serializer):
+    event = ManifestEventSerializer()
+    tickets = ManifestTicketSerializer(many=True)
+    generated_at = serializers.DateTimeField()

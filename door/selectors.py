@@ -1,0 +1,160 @@
+"""Reads for the door: the phone's ticket list and the end-of-night cash summary."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from community.models import AuditLog, User
+from events.models import Event
+from payments.models import Payment, PaymentStatus, Provider
+from tickets.models import Ticket, TicketStatus
+
+ZERO = Decimal("0.00")
+PAID_STATUSES = (
+    PaymentStatus.SUCCEEDED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)
+MANIFEST_STATUSES = (
+    TicketStatus.CONFIRMED,
+    TicketStatus.CHECKED_IN,
+    TicketStatus.PENDING_PAYMENT,
+    TicketStatus.CANCELLED,
+    TicketStatus.REFUNDED,
+)
+
+
+def door_manifest(*, event: Event) -> dict:
+    """Everything a phone needs to check people in with no connection. Two queries."""
+    tickets = (
+        Ticket.objects.filter(event=event, status__in=MANIFEST_STATUSES)
+        .select_related("checked_in_by")
+        .order_by("attendee_name", "code")
+    )
+    return {
+        "event": {
+            "id": str(event.pk),
+            "title": event.title,
+            "starts_at": event.starts_at.isoformat(),
+            "currency": event.currency,
+        },
+        "tickets": [
+            {
+                "code": t.code,
+                "name": t.attendee_name or t.attendee_email,
+                "status": t.status,
+                "payment_method": t.payment_method,
+                "collect": str(max(t.amount_due - t.amount_collected, ZERO))
+                if t.payment_method == "door"
+                else "0",
+                "checked_in_at": t.checkin_at.isoformat() if t.checkin_at else None,
+                "checked_in_by": str(t.checked_in_by) if t.checked_in_by else "",
+            }
+            for t in tickets
+        ],
+    }
+
+
+@dataclass
+class VolunteerCash:
+    volunteer_id: str
+    name: str
+    expected: Decimal = ZERO
+    counted: Decimal | None = None
+    payments: int = 0
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.counted is None else self.counted - self.expected
+
+
+@dataclass
+class CashSummary:
+    event: Event
+    currency: str
+    lines: list[VolunteerCash] = field(default_factory=list)
+    cash_taken: Decimal = ZERO
+    cash_refunded: Decimal = ZERO
+    online_total: Decimal = ZERO
+    online_refunded: Decimal = ZERO
+    pass_tickets: int = 0
+    free_tickets: int = 0
+
+    @property
+    def expected(self) -> Decimal:
+        return sum((line.expected for line in self.lines), ZERO)
+
+    @property
+    def counted(self) -> Decimal:
+        return sum((line.counted or ZERO for line in self.lines), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.expected
+
+    @property
+    def all_counted(self) -> bool:
+        return all(line.counted is not None for line in self.lines)
+
+
+def cash_summary(*, event: Event) -> CashSummary:
+    """Expected cash per volunteer (cash taken minus cash handed back), what each
+    counted, and online money and pass tickets for comparison. Exact decimals.
+
+    Who took a cash payment is the actor of its `payment.cash_recorded` audit entry
+    (payment_record_cash audits it); the ticket's check-in volunteer otherwise.
+    """
+    from door.models import CashCount
+
+    summary = CashSummary(event=event, currency=event.currency)
+    payments = list(
+        Payment.objects.filter(ticket__event=event, status__in=PAID_STATUSES)
+        .select_related("ticket")
+        .order_by("created_at")
+    )
+    cash = [p for p in payments if p.provider == Provider.CASH]
+    takers = dict(
+        AuditLog.objects.filter(
+            action="payment.cash_recorded",
+            target_type="payments.payment",
+            target_id__in=[str(p.pk) for p in cash],
+            actor__isnull=False,
+        ).values_list("target_id", "actor_id")
+    )
+    lines: dict[str, VolunteerCash] = {}
+    for payment in payments:
+        net = payment.amount - payment.refunded_amount
+        if payment.provider != Provider.CASH:
+            summary.online_total += net
+            summary.online_refunded += payment.refunded_amount
+            continue
+        summary.cash_taken += payment.amount
+        summary.cash_refunded += payment.refunded_amount
+        taker = takers.get(str(payment.pk)) or payment.ticket.checked_in_by_id
+        key = str(taker) if taker else ""
+        line = lines.setdefault(key, VolunteerCash(volunteer_id=key, name=""))
+        line.expected += net
+        line.payments += 1
+    for count in CashCount.objects.filter(event=event):
+        key = str(count.volunteer_id)
+        lines.setdefault(key, VolunteerCash(volunteer_id=key, name=""))
+        lines[key].counted = count.counted
+    names = {
+        str(u.pk): str(u)
+        for u in User.objects.filter(pk__in=[k for k in lines if k]).only(
+            "pk", "name", "email"
+        )
+    }
+    for key, line in lines.items():
+        line.name = names.get(key, "") or "?"
+    summary.lines = sorted(lines.values(), key=lambda line: line.name.lower())
+    counts = Ticket.objects.filter(
+        event=event, status__in=[TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN]
+    ).aggregate(
+        passes=Count("pk", filter=Q(payment_method="pass")),
+        free=Count("pk", filter=Q(payment_method="free")),
+    )
+    summary.pass_tickets = counts["passes"]
+    summary.free_tickets = counts["free"]
+    return summary

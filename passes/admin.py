@@ -1,0 +1,201 @@
+"""Back office for passes. Organizers and admins manage them (the role groups do not
+list this app yet, so the permission checks below go by role)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from community.services import user_get_or_create_by_email
+from passes import services
+from passes.models import Pass, PassProduct, PassUse
+from payments.models import Payment
+from spanglish.errors import ConflictError
+
+
+def _error_text(exc) -> str:
+    return getattr(exc, "message", None) or " ".join(exc.messages)
+
+
+class OrganizerAccessMixin:
+    """Organizers and admins may use these pages, whatever their model permissions."""
+
+    def _organizer(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.is_organizer)
+
+    def has_module_permission(self, request):
+        return self._organizer(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._organizer(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._organizer(request)
+
+    def has_add_permission(self, request, *args):
+        return self._organizer(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CashSaleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Buyer's email"),
+        help_text=_("An account is created for a new person."),
+    )
+    name = forms.CharField(label=_("Buyer's name"), max_length=150, required=False)
+
+
+@admin.register(PassProduct)
+class PassProductAdmin(OrganizerAccessMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "series",
+        "sessions",
+        "validity_days",
+        "price",
+        "currency",
+        "is_active",
+    ]
+    list_filter = ["is_active", "series"]
+    search_fields = ["name_es", "name_en"]
+    list_select_related = ["series"]
+    actions = ["sell_cash_action"]
+
+    @admin.action(description=_("Record a cash sale of the selected pass"))
+    def sell_cash_action(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one pass product."), messages.ERROR
+            )
+            return None
+        product = queryset.get()
+        form = CashSaleForm(request.POST if "confirmed" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            buyer, _created = user_get_or_create_by_email(
+                email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+            )
+            try:
+                sold = services.pass_sell_cash(
+                    product=product, buyer=buyer, actor=request.user, request=request
+                )
+            except (ValidationError, ConflictError) as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("Cash sale recorded: %(pass)s, valid until %(until)s.")
+                % {"pass": sold, "until": sold.expires_at.date()},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/passes/passproduct/cash_sale.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Cash sale"),
+                "product": product,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class PassUseInline(admin.TabularInline):
+    model = PassUse
+    extra = 0
+    can_delete = False
+    fields = ["event", "ticket", "ticket_status", "counts", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("ticket status"))
+    def ticket_status(self, obj):
+        return obj.ticket.get_status_display()
+
+    @admin.display(description=_("spends a session"), boolean=True)
+    def counts(self, obj):
+        return obj.counts
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_organizer)
+
+
+class PassPaymentInline(admin.TabularInline):
+    model = Payment
+    fk_name = "pass_purchase"
+    extra = 0
+    can_delete = False
+    fields = ["provider", "amount", "currency", "status", "refunded_amount"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_organizer)
+
+
+@admin.register(Pass)
+class PassAdmin(OrganizerAccessMixin, admin.ModelAdmin):
+    list_display = [
+        "product",
+        "user",
+        "status",
+        "sessions_left_display",
+        "expires_at",
+        "price",
+        "currency",
+        "created_at",
+    ]
+    list_filter = ["status", "product"]
+    list_select_related = ["product", "user"]
+    search_fields = ["user__email", "user__name", "id"]
+    readonly_fields = [f.name for f in Pass._meta.fields]
+    inlines = [PassUseInline, PassPaymentInline]
+    actions = ["refund_unused_action"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_sessions_used()
+
+    def has_add_permission(self, request, *args):
+        return False  # passes are sold: online, or with the products' cash sale action
+
+    @admin.display(description=_("sessions left"))
+    def sessions_left_display(self, obj):
+        left = obj.sessions_left
+        return _("unlimited") if left is None else f"{left} / {obj.sessions_total}"
+
+    @admin.action(description=_("Refund unused sessions and close the pass"))
+    def refund_unused_action(self, request, queryset):
+        done = 0
+        for pass_purchase in queryset:
+            try:
+                services.pass_refund_unused(
+                    pass_=pass_purchase, actor=request.user, request=request
+                )
+                done += 1
+            except (ValidationError, ConflictError) as exc:
+                self.message_user(
+                    request, f"{pass_purchase}: {_error_text(exc)}", messages.ERROR
+                )
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d pass refunded and closed.",
+                    "%d passes refunded and closed.",
+                    done,
+                )
+                % done,
+                messages.SUCCESS,
+            )
+        return None

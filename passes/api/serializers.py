@@ -1,0 +1,108 @@
+from rest_framework import serializers
+
+from passes.models import Pass, PassProduct, PassUse
+from payments.models import ONLINE_PROVIDER_CHOICES
+
+
+class PassProductSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    series = serializers.UUIDField(source="series_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PassProduct
+        fields = [
+            "id",
+            "name",
+            "description",
+            "series",
+            "sessions",
+            "validity_days",
+            "price",
+            "currency",
+        ]
+        read_only_fields = fields
+
+
+class PassUseSerializer(serializers.ModelSerializer):
+    event = serializers.UUIDField(source="event_id", read_only=True)
+    event_title = serializers.CharField(source="event.title", read_only=True)
+    starts_at = serializers.DateTimeField(source="event.starts_at", read_only=True)
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    ticket_status = serializers.CharField(source="ticket.status", read_only=True)
+    counts = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PassUse
+        fields = [
+            "event",
+            "event_title",
+            "starts_at",
+            "ticket",
+            "ticket_status",
+            "counts",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PassSerializer(serializers.ModelSerializer):
+    product = serializers.UUIDField(source="product_id", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    user = serializers.UUIDField(source="user_id", read_only=True)
+    series = serializers.UUIDField(source="series_id", read_only=True, allow_null=True)
+    sessions_left = serializers.IntegerField(read_only=True, allow_null=True)
+    is_expired = serializers.BooleanField(read_only=True)
+    uses = PassUseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pass
+        fields = [
+            "id",
+            "product",
+            "product_name",
+            "user",
+            "status",
+            "series",
+            "sessions_total",
+            "sessions_left",
+            "validity_days",
+            "price",
+            "currency",
+            "activated_at",
+            "expires_at",
+            "is_expired",
+            "closed_at",
+            "uses",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PassFilterSerializer(serializers.Serializer):
+    user = serializers.UUIDField(
+        required=False, help_text="Staff only: the passes of this user id."
+    )
+
+
+class PurchaseSerializer(serializers.Serializer):
+    product = serializers.UUIDField()
+    provider = serializers.ChoiceField(choices=ONLINE_PROVIDER_CHOICES)
+
+
+class PurchaseResultSerializer(serializers.Serializer):
+    payment = serializers.UUIDField()
+    pass_id = serializers.UUIDField()
+    status = serializers.CharField()
+    checkout_url = serializers.URLField()
+
+
+class UseSerializer(serializers.Serializer):
+    event = serializers.UUIDField()
+
+
+class UseResultSerializer(serializers.Serializer):
+    ticket = serializers.UUIDField()
+    ticket_status = serializers.CharField()
+    pass_id = serializers.UUIDField()
+    sessions_left = serializers.IntegerField(allow_null=True)

@@ -1,0 +1,102 @@
+"""Staff pages for tables: the grouping (adjustable, printable) and a big-screen
+view. Door staff (volunteers, organizers, admins); visitors are sent to sign in,
+members get a 403."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Event
+from tickets import tables
+from tickets.models import Ticket
+
+
+def door_staff_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_door_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _table_size(raw) -> int:
+    try:
+        return min(max(int(raw), 2), 20)
+    except (TypeError, ValueError):
+        return tables.DEFAULT_TABLE_SIZE
+
+
+@never_cache
+@require_GET
+@door_staff_only
+def tables_page(request, event_id):
+    event = get_object_or_404(Event, pk=event_id)
+    current = tables.tables_current(event)
+    return render(
+        request,
+        "tickets/tables.html",
+        {
+            "event": event,
+            "current": current,
+            "table_size": _table_size(request.GET.get("size")),
+            "table_numbers": [t["number"] for t in current["tables"]],
+            "next_table": max([t["number"] for t in current["tables"]] or [0]) + 1,
+        },
+    )
+
+
+@never_cache
+@require_GET
+@door_staff_only
+def tables_screen(request, event_id):
+    event = get_object_or_404(Event, pk=event_id)
+    return render(
+        request,
+        "tickets/tables_screen.html",
+        {"event": event, "current": tables.tables_current(event)},
+    )
+
+
+@require_POST
+@door_staff_only
+def tables_suggest(request, event_id):
+    event = get_object_or_404(Event, pk=event_id)
+    size = _table_size(request.POST.get("table_size"))
+    count = tables.tables_assign(
+        event=event, table_size=size, actor=request.user, request=request
+    )
+    messages.success(request, _("Suggested %(count)s tables.") % {"count": count})
+    return redirect("tickets:tables", event_id=event.pk)
+
+
+@require_POST
+@door_staff_only
+def tables_move(request, event_id):
+    event = get_object_or_404(Event, pk=event_id)
+    ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), event=event)
+    try:
+        table = int(request.POST.get("table", ""))
+        tables.table_seat_move(
+            event=event, ticket=ticket, table=table, actor=request.user, request=request
+        )
+    except ValueError:
+        messages.error(request, _("Choose a table number."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s moved to table %(table)s.")
+            % {"name": ticket.attendee_name or ticket.attendee_email, "table": table},
+        )
+    return redirect("tickets:tables", event_id=event.pk)
