@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean
+.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean browser
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(bin/find-python) && echo "Using $$python" && \
@@ -35,8 +35,13 @@ serve:
 worker: install ## Run the background task worker (production uses TASKS_BACKEND=database)
 	$(PY) manage.py db_worker
 
-test: install .env ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
+test: install .env browser ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+browser: ## Debian's Chromium for the browser tests in e2e/ (Playwright's download cannot work here)
+	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "Browser tests (e2e/) need Chromium: run as root: apt-get install chromium (or set CHROMIUM=/path)"; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -134,8 +134,11 @@ def write_report(sections, *, load: str = "", total: float = 0.0) -> None:
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():  # hand-written: what changed and the figures before and after
         lines += [notes.read_text().strip(), ""]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
-    print(f"Wrote {ROOT / 'BENCHMARKS.md'}")
+    # BENCH_OUTPUT: write elsewhere, e.g. for an A/B run that should not replace
+    # the published figures.
+    output = Path(os.environ.get("BENCH_OUTPUT", ROOT / "BENCHMARKS.md"))
+    output.write_text("\n".join(lines))
+    print(f"Wrote {output}")
 
 
 if __name__ == "__main__":

@@ -152,9 +152,7 @@ def test_admin_pages_raise_no_csp_violations(page, admin_user, login):
         "/admin/events/event/add/",
         f"/admin/events/event/{event.pk}/change/",
     ]:
-        import time; t=time.monotonic()
         response = page.goto(href)
-        print(href, round(time.monotonic()-t,2))
         assert response.status < 500, href
         visited.append(href)
     # The date widgets build their popups with script: open one.

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import send_stripe_webhook
+from e2e.conftest import csp_violations, send_stripe_webhook
+from e2e.test_browse import A11Y_SCRIPT
 from events.tests.factories import EventFactory
 from payments.models import Payment, PaymentStatus
 from payments.tests.fakes import STRIPE_CHECKOUT_HOST
@@ -58,9 +59,7 @@ def serve_fake_checkout(page, fake):
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_visitor_pays_by_card_and_sees_the_confirmation(
-    page, fake_stripe, shot, lang
-):
+def test_visitor_pays_by_card_and_sees_the_confirmation(page, fake_stripe, shot, lang):
     event = EventFactory(price=Decimal("12.50"), currency="EUR", capacity=10)
     serve_fake_checkout(page, fake_stripe)
 
@@ -95,9 +94,9 @@ def test_visitor_pays_by_card_and_sees_the_confirmation(
     assert payment.status == PaymentStatus.PENDING
 
     session = fake_stripe.stripe_sessions[payment.provider_reference]
-    assert send_stripe_webhook(
-        page.base_url, "checkout.session.completed", session
-    ) == 200
+    assert (
+        send_stripe_webhook(page.base_url, "checkout.session.completed", session) == 200
+    )
 
     # The page polls, sees the payment settled and shows the confirmation.
     expect(page.locator("#payment-status:not([data-status-url])")).to_be_visible(
@@ -106,6 +105,7 @@ def test_visitor_pays_by_card_and_sees_the_confirmation(
     if lang == "en":
         expect(page.locator("h1")).to_have_text("Payment received")
         expect(box).to_contain_text("Your seat is confirmed")
+    assert page.evaluate(A11Y_SCRIPT) == []
     shot(page, "confirmed")
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED
@@ -116,4 +116,4 @@ def test_visitor_pays_by_card_and_sees_the_confirmation(
     expect(page.locator(".ticket-qr svg")).to_be_visible()
     expect(page.locator(".ticket-qr code")).to_have_text(payment.ticket.display_code)
     shot(page, "ticket")
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+    assert csp_violations(page) == []

@@ -375,6 +375,8 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "events.models.EventStatus",
         "ProviderEnum": "payments.models.Provider",
         "OnlineProviderEnum": "payments.models.ONLINE_PROVIDER_CHOICES",
+        "PaymentMethodEnum": "tickets.models.PaymentMethod",
+        "BookingPaymentMethodEnum": "tickets.api.serializers.BOOKING_PAYMENT_METHODS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

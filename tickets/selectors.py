@@ -316,16 +316,36 @@ def no_shows(*, user, now=None) -> QuerySet[Ticket]:
     return qs
 
 
+def no_shows_counted_in(tickets, *, now=None) -> int:
+    """The no-shows the rule counts among already-loaded tickets (event selected):
+    no query. Same rule as `no_shows`."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    window = settings.NO_SHOW_WINDOW_DAYS
+    since = now - timedelta(days=window) if window else None
+    return sum(
+        1
+        for t in tickets
+        if t.is_no_show and (since is None or t.event.ends_at >= since)
+    )
+
+
 def no_show_count(*, user, now=None) -> int:
     if not getattr(user, "pk", None):
         return 0
     return no_shows(user=user, now=now).count()
 
 
-def pays_ahead(user) -> bool:
+def pays_ahead(user, *, no_shows: int | None = None) -> bool:
     """True when `user` has reached NO_SHOW_LIMIT no-shows (0 = rule off): they
-    may not pay at the door (online or a pass only; free events stay open)."""
+    may not pay at the door (online or a pass only; free events stay open).
+    Pass `no_shows` when already counted."""
     from django.conf import settings
 
     limit = settings.NO_SHOW_LIMIT
-    return bool(limit) and no_show_count(user=user) >= limit
+    if not limit:
+        return False
+    if no_shows is None:
+        no_shows = no_show_count(user=user)
+    return no_shows >= limit

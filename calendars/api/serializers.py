@@ -3,6 +3,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSettings
+from spanglish.api.fields import STRICT_FIELD_MAPPING
 
 APPEARANCE = [
     "background_color",
@@ -34,6 +35,7 @@ def _language_field():
 class WidgetSettingsSerializer(serializers.ModelSerializer):
     """Colours are #rgb/#rrggbb; labels are plain text (no < > { } ; and the like)."""
 
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     language = _language_field()
     # Null until the defaults are first saved.
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -47,6 +49,7 @@ class WidgetSettingsSerializer(serializers.ModelSerializer):
 class EventWidgetSettingsSerializer(serializers.ModelSerializer):
     """Blank fields and null switches inherit the site-wide defaults."""
 
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     language = _language_field()
     # Null until the event's overrides are first saved.
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)

@@ -23,6 +23,7 @@ from spanglish.api.permissions import IsOrganizer
 class IframeSettingsView(GenericAPIView):
     permission_classes = [IsOrganizer]
     serializer_class = WidgetSettingsSerializer
+    partial_put = True  # PUT changes only the fields sent (see AutoSchema)
 
     def get_object(self):
         return widget_defaults()
@@ -57,6 +58,7 @@ class IframeSettingsView(GenericAPIView):
 class EventIframeSettingsView(GenericAPIView):
     permission_classes = [IsOrganizer]
     serializer_class = EventWidgetSettingsSerializer
+    partial_put = True  # PUT changes only the fields sent (see AutoSchema)
 
     def _current(self, event):
         return EventWidgetSettings.objects.filter(

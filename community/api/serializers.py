@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from community.models import LanguageKind, LanguageLevel, Role, User
+from spanglish.api.fields import StrictBooleanField
 from spanglish.api.serializers import QueryParamsSerializer
 
 
@@ -64,7 +65,7 @@ class UserUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
-    marketing_consent = serializers.BooleanField(required=False)
+    marketing_consent = StrictBooleanField(required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     languages = LanguageSkillSerializer(
         many=True,

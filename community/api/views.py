@@ -26,7 +26,7 @@ from community.models import Role
 from community.ratelimit import rate_limit_exceeded, rate_limit_message
 from spanglish.api.exceptions import json_error_response
 from spanglish.api.permissions import IsOrganizer
-from tickets.selectors import no_show_count, pays_ahead
+from tickets.selectors import no_shows_counted_in, pays_ahead
 
 
 class AuthThrottleMixin:
@@ -194,15 +194,16 @@ class UserHistoryView(APIView):
         tickets = selectors.user_history(user=user)
         attended = sum(1 for t in tickets if t.checkin_at is not None)
         no_shows = sum(1 for t in tickets if t.is_no_show)
+        counted = no_shows_counted_in(tickets)
         data = {
             "user": user,
             "attendance": {
                 "tickets": len(tickets),
                 "attended": attended,
                 "no_shows": no_shows,
-                "no_shows_counted": no_show_count(user=user),
+                "no_shows_counted": counted,
             },
-            "must_pay_ahead": pays_ahead(user),
+            "must_pay_ahead": pays_ahead(user, no_shows=counted),
             "tickets": tickets,
         }
         return Response(HistorySerializer(data).data)

@@ -114,7 +114,12 @@ def test_history_has_tickets_payments_and_attendance_without_n_plus_1(
     client = auth_client(organizer)
     with django_assert_max_num_queries(5):
         data = client.get(f"/api/users/{member.pk}/history").json()
-    assert data["attendance"] == {"tickets": 4, "attended": 2}
+    assert data["attendance"] == {
+        "tickets": 4,
+        "attended": 2,
+        "no_shows": 0,
+        "no_shows_counted": 0,
+    }
     assert len(data["tickets"]) == 4
     assert data["tickets"][0]["payments"][0]["amount"] == "10.00"
     assert {t["attended"] for t in data["tickets"]} == {True, False}

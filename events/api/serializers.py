@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from events.models import Event, EventStatus
+from spanglish.api.fields import STRICT_FIELD_MAPPING
 from spanglish.api.serializers import QueryParamsSerializer
 
 
@@ -9,6 +10,7 @@ class EventSerializer(serializers.ModelSerializer):
     """An event with both language versions and `title`/`description` in the
     request's language (falling back to the other)."""
 
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     seats_left = serializers.IntegerField(read_only=True)

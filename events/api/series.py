@@ -35,7 +35,9 @@ class SeriesSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     duration_minutes = serializers.SerializerMethodField()
-    next_starts_at = serializers.DateTimeField(read_only=True, default=None)
+    next_starts_at = serializers.DateTimeField(
+        read_only=True, default=None, allow_null=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -192,6 +194,7 @@ class SeriesListCreateView(GenericAPIView):
 class SeriesDetailView(GenericAPIView):
     permission_classes = [ReadOnlyOrOrganizer]
     serializer_class = SeriesDetailSerializer
+    partial_put = True  # PUT changes only the fields sent (see AutoSchema)
 
     def get_queryset(self):
         return series_list_for(self.request.user)

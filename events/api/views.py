@@ -72,6 +72,7 @@ class EventListCreateView(generics.ListCreateAPIView):
 class EventDetailView(GenericAPIView):
     permission_classes = [ReadOnlyOrOrganizer]
     serializer_class = EventSerializer
+    partial_put = True  # PUT changes only the fields sent (see AutoSchema)
 
     def get_queryset(self):
         return event_list_for(self.request.user)

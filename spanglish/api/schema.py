@@ -2,8 +2,11 @@
 can answer with, so clients (and schema checkers) know them; and request schemas
 that state what the serializers really accept (schemathesis checks both ways)."""
 
+import copy
+
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import force_instance, is_list_serializer, is_serializer
 from rest_framework import serializers
 
 ERROR_SCHEMA = {
@@ -112,15 +115,26 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if (
-            isinstance(field, serializers.ChoiceField)
+            isinstance(field, serializers.CharField | serializers.ChoiceField)
             and field.read_only
             and not field.allow_blank
             and _model_field_allows_blank(field)
         ):
             # DRF drops `allow_blank` from read-only model fields, but a blank=True
-            # choice column does answer "" (for example a media file with no role).
+            # column does answer "" (a media file with no role, an event without a
+            # map link): say so, as for writable fields.
             field.allow_blank = True
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "response"
+            and isinstance(field, serializers.TimeField)
+            and isinstance(schema, dict)
+            and schema.get("format") == "time"
+        ):
+            # DRF writes local wall-clock times without an offset ("19:30:00"),
+            # which OpenAPI's `time` (RFC 3339 full-time) does not allow.
+            del schema["format"]
+            schema["pattern"] = r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?$"
         if (
             direction == "request"
             and isinstance(field, serializers.DecimalField)
@@ -141,6 +155,19 @@ class AutoSchema(openapi.AutoSchema):
             and isinstance(field, serializers.CharField)
         ):
             schema["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # Views whose PUT changes only the fields sent (`partial_put = True`)
+        # document it like PATCH: nothing required, an empty body is a no-op.
+        if (
+            self.method == "PUT"
+            and getattr(self.view, "partial_put", False)
+            and is_serializer(serializer)
+            and not is_list_serializer(serializer)
+        ):
+            serializer = copy.copy(force_instance(serializer))
+            serializer.partial = True
+        return super()._get_request_for_media_type(serializer, direction)
 
     def get_auth(self):
         auths = super().get_auth()

@@ -37,11 +37,16 @@ class TicketSerializer(serializers.ModelSerializer):
         return (by.name or by.email) if by else None
 
 
+# `pass` is only for the passes service, which consumes a session first.
+BOOKING_PAYMENT_METHODS = [
+    c for c in PaymentMethod.choices if c[0] != PaymentMethod.PASS
+]
+
+
 class TicketBookSerializer(serializers.Serializer):
     event = serializers.UUIDField(help_text="Id of the event to book.")
     payment_method = serializers.ChoiceField(
-        # `pass` is only for the passes service, which consumes a session first.
-        choices=[c for c in PaymentMethod.choices if c[0] != PaymentMethod.PASS],
+        choices=BOOKING_PAYMENT_METHODS,
         required=False,
         help_text="Paid events: `online` (default) or `door`. Ignored for free events.",
     )
