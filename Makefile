@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean browser
+.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean browser fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(bin/find-python) && echo "Using $$python" && \
@@ -54,6 +54,9 @@ format: install
 messages: install ## Refresh and compile translations (needs gettext)
 	$(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=staticfiles --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
+
+fuzz: install ## schemathesis against the live API as a member and an organizer (bin/fuzz-api)
+	$(PY) bin/fuzz-api
 
 bench: install ## Benchmarks on PostgreSQL with production settings; writes BENCHMARKS.md
 	$(PY) -m bench

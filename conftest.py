@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 def _fast_and_isolated(settings, tmp_path):
     # Argon2 is deliberately slow; tests that check hashing ask for it explicitly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Requests without a language prefix or Accept-Language get English, the source
+    # language, so assertions read naturally; Spanish is tested by asking for it.
+    settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

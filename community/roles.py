@@ -12,7 +12,9 @@ ORGANIZER_GROUP = "Organizers"
 VOLUNTEER_GROUP = "Volunteers"
 
 # Whole apps an organizer manages; new models in them are covered automatically.
-ORGANIZER_APPS = ("events", "tickets", "payments", "media", "emails", "calendars")
+ORGANIZER_APPS = (
+    "events", "tickets", "payments", "media", "emails", "calendars", "passes", "door",
+)
 ORGANIZER_EXTRA = (
     ("community", "view_user"),
     ("community", "view_auditlog"),

@@ -3,7 +3,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSettings
-from spanglish.api.fields import STRICT_FIELD_MAPPING
+from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
 
 APPEARANCE = [
     "background_color",
@@ -61,7 +61,7 @@ class EventWidgetSettingsSerializer(serializers.ModelSerializer):
 
 
 class IframeCodeSerializer(serializers.Serializer):
-    iframe_html = serializers.CharField()
+    iframe_html = StrictCharField()
     widget_url = serializers.URLField()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
@@ -97,4 +97,4 @@ class EventStatsSerializer(serializers.Serializer):
     clicks_by_type = serializers.DictField(child=serializers.IntegerField())
     clicks_timeline = ClickTimelineDaySerializer(many=True)
     unique_visitor_days = serializers.IntegerField()
-    time_zone = serializers.CharField()
+    time_zone = StrictCharField()

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from community.models import LanguageKind, LanguageLevel, Role, User
-from spanglish.api.fields import StrictBooleanField
+from spanglish.api.fields import StrictBooleanField, StrictCharField, StrictEmailField
 from spanglish.api.serializers import QueryParamsSerializer
 
 
@@ -15,9 +15,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class LanguageSkillSerializer(serializers.Serializer):
-    language = serializers.CharField(
-        max_length=3, help_text="ISO 639 code: es, en, fr, …"
-    )
+    language = StrictCharField(max_length=3, help_text="ISO 639 code: es, en, fr, …")
     kind = serializers.ChoiceField(choices=LanguageKind.choices)
     level = serializers.ChoiceField(
         choices=LanguageLevel.choices,
@@ -62,8 +60,8 @@ class UserProfileSerializer(UserDetailSerializer):
 class UserUpdateSerializer(serializers.Serializer):
     """PUT body; fields left out stay as they are. Only admins may send `role`."""
 
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=32, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     marketing_consent = StrictBooleanField(required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
@@ -76,10 +74,10 @@ class UserUpdateSerializer(serializers.Serializer):
 
 class HistoryPaymentSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    provider = serializers.CharField()
+    provider = StrictCharField()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    currency = serializers.CharField()
-    status = serializers.CharField()
+    currency = StrictCharField()
+    status = StrictCharField()
     refunded_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     created_at = serializers.DateTimeField()
 
@@ -87,10 +85,10 @@ class HistoryPaymentSerializer(serializers.Serializer):
 class HistoryTicketSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     event_id = serializers.UUIDField(source="event.pk")
-    event_title = serializers.CharField(source="event.title")
+    event_title = StrictCharField(source="event.title")
     event_starts_at = serializers.DateTimeField(source="event.starts_at")
-    status = serializers.CharField()
-    payment_method = serializers.CharField()
+    status = StrictCharField()
+    payment_method = StrictCharField()
     attended = serializers.SerializerMethodField()
     checked_in_at = serializers.DateTimeField(source="checkin_at", allow_null=True)
     booked_at = serializers.DateTimeField(source="created_at")
@@ -116,18 +114,18 @@ class HistorySerializer(serializers.Serializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
-    name = serializers.CharField(max_length=150)
+    email = StrictEmailField()
+    password = StrictCharField(write_only=True, style={"input_type": "password"})
+    name = StrictCharField(max_length=150)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class RegisterResponseSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    refresh = StrictCharField()
 
 
 class LoginSerializer(TokenObtainPairSerializer):
@@ -145,7 +143,7 @@ class LoginSerializer(TokenObtainPairSerializer):
 
 
 class UserFilterSerializer(QueryParamsSerializer):
-    search = serializers.CharField(
+    search = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=200,

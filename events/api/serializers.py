@@ -2,7 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from events.models import Event, EventStatus
-from spanglish.api.fields import STRICT_FIELD_MAPPING
+from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
 from spanglish.api.serializers import QueryParamsSerializer
 
 
@@ -11,8 +11,8 @@ class EventSerializer(serializers.ModelSerializer):
     request's language (falling back to the other)."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
-    title = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
+    title = StrictCharField(read_only=True)
+    description = StrictCharField(read_only=True)
     seats_left = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -52,10 +52,9 @@ class EventWriteSerializer(serializers.ModelSerializer):
     """Input for create and update. `title`/`description` alone are stored in the
     site's default language."""
 
-    title = serializers.CharField(write_only=True, required=False, max_length=200)
-    description = serializers.CharField(
-        write_only=True, required=False, allow_blank=True
-    )
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+    title = StrictCharField(write_only=True, required=False, max_length=200)
+    description = StrictCharField(write_only=True, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=EventStatus.choices, required=False)
 
     class Meta:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from events import series as series_services
 from events.models import EventSeries
 from events.series_selectors import series_list_for, series_upcoming_sessions
+from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
 from spanglish.api.permissions import IsOrganizer, ReadOnlyOrOrganizer
 
 SESSIONS_SHOWN = 12
@@ -19,11 +20,11 @@ SESSIONS_SHOWN = 12
 
 class SeriesSessionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    slug = serializers.CharField()
+    slug = StrictCharField()
     occurrence_date = serializers.DateField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    status = serializers.CharField()
+    status = StrictCharField()
     seats_left = serializers.IntegerField()
     is_detached = serializers.BooleanField()
 
@@ -32,8 +33,8 @@ class SeriesSerializer(serializers.ModelSerializer):
     """A series with both language versions and `title`/`description` in the
     request's language. Dates and `start_time` are local to `time_zone`."""
 
-    title = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
+    title = StrictCharField(read_only=True)
+    description = StrictCharField(read_only=True)
     duration_minutes = serializers.SerializerMethodField()
     next_starts_at = serializers.DateTimeField(
         read_only=True, default=None, allow_null=True
@@ -96,10 +97,9 @@ class SeriesWriteSerializer(serializers.ModelSerializer):
     """Input for create and update. `title`/`description` alone are stored in the
     site's default language."""
 
-    title = serializers.CharField(write_only=True, required=False, max_length=200)
-    description = serializers.CharField(
-        write_only=True, required=False, allow_blank=True
-    )
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+    title = StrictCharField(write_only=True, required=False, max_length=200)
+    description = StrictCharField(write_only=True, required=False, allow_blank=True)
     duration_minutes = serializers.IntegerField(
         required=False, min_value=1, max_value=24 * 60
     )

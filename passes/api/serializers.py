@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from passes.models import Pass, PassProduct, PassUse
 from payments.models import ONLINE_PROVIDER_CHOICES
+from spanglish.api.serializers import QueryParamsSerializer
 
 
 class PassProductSerializer(serializers.ModelSerializer):
@@ -79,7 +80,7 @@ class PassSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PassFilterSerializer(serializers.Serializer):
+class PassFilterSerializer(QueryParamsSerializer):
     user = serializers.UUIDField(
         required=False, help_text="Staff only: the passes of this user id."
     )

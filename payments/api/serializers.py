@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from payments.models import ONLINE_PROVIDER_CHOICES, Payment
+from spanglish.api.fields import StrictCharField
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -35,7 +36,7 @@ class InitiateSerializer(serializers.Serializer):
 
 class InitiateResultSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = StrictCharField()
     checkout_url = serializers.URLField()
 
 
@@ -47,4 +48,4 @@ class RefundSerializer(serializers.Serializer):
 
 
 class WebhookResultSerializer(serializers.Serializer):
-    result = serializers.CharField()
+    result = StrictCharField()

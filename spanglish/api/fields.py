@@ -1,6 +1,7 @@
 import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -12,6 +13,32 @@ class StrictBooleanField(serializers.BooleanField):
         if type(data) is bool:
             return data
         self.fail("invalid", input=data)
+
+
+class StrictStringMixin:
+    """JSON strings only: DRF's string fields also take numbers (`0` becomes "0"),
+    which the schema's `type: string` does not allow."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    default_error_messages = {"invalid": _("Not a valid string.")}
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class StrictSlugField(StrictStringMixin, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictStringMixin, serializers.URLField):
+    pass
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -27,10 +54,15 @@ class DateTimeField(serializers.DateTimeField):
         return super().to_representation(value)
 
 
-# For ModelSerializer.serializer_field_mapping: model booleans become strict and
-# timestamps always RFC 3339.
+# For ModelSerializer.serializer_field_mapping: JSON types are checked strictly and
+# timestamps are always RFC 3339.
 STRICT_FIELD_MAPPING = {
     **serializers.ModelSerializer.serializer_field_mapping,
     models.BooleanField: StrictBooleanField,
+    models.CharField: StrictCharField,
+    models.TextField: StrictCharField,
+    models.EmailField: StrictEmailField,
+    models.SlugField: StrictSlugField,
+    models.URLField: StrictURLField,
     models.DateTimeField: DateTimeField,
 }

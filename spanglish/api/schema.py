@@ -39,9 +39,11 @@ _DESCRIPTIONS = {
     "405": "Method not allowed.",
     "409": "Valid, but it clashes with the current state (for example sold out).",
     "413": "The upload is too large.",
+    "414": "The address is too long (answered by the web server, as HTML).",
     "415": "Unsupported media type.",
     "429": "Too many requests or sign-in attempts: wait and try again.",
 }
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
 _ALWAYS = ("400", "401", "403", "404", "405", "415", "429")
 _WRITES = ("409", "413")
 
@@ -58,6 +60,8 @@ def add_error_responses(result, generator, request, public):
             codes = _ALWAYS + (_WRITES if method != "get" else ())
             for code in codes:
                 responses.setdefault(code, {"description": _DESCRIPTIONS[code]})
+            # The web server refuses an over-long request line before Django runs.
+            responses.setdefault("414", {"description": _DESCRIPTIONS["414"], **_HTML})
             # Every error answers in the one shape, also those an operation
             # documents itself with only a description (webhooks' 400 and 503).
             for code, response in responses.items():

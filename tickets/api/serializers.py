@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from spanglish.api.fields import StrictCharField, StrictEmailField
 from spanglish.api.serializers import QueryParamsSerializer
 from tickets.models import PaymentMethod, Side, Ticket, TicketStatus
 
 
 class TicketSerializer(serializers.ModelSerializer):
-    event_title = serializers.CharField(source="event.title", read_only=True)
+    event_title = StrictCharField(source="event.title", read_only=True)
     checked_in_by = serializers.SerializerMethodField()
     holds_seat = serializers.BooleanField(read_only=True)
 
@@ -57,13 +58,13 @@ class TicketBookSerializer(serializers.Serializer):
         "whose profile gives none (native in one of Spanish and English decides). "
         "Left out: the side with more seats left.",
     )
-    attendee_name = serializers.CharField(
+    attendee_name = StrictCharField(
         max_length=150,
         required=False,
         allow_blank=True,
         help_text="Required when not signed in.",
     )
-    attendee_email = serializers.EmailField(
+    attendee_email = StrictEmailField(
         required=False, help_text="Required when not signed in."
     )
 
@@ -93,7 +94,7 @@ class TicketFilterSerializer(QueryParamsSerializer):
 
 
 class CheckinSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=64)
+    code = StrictCharField(max_length=64)
     event = serializers.UUIDField(
         required=False,
         help_text="The event at whose door you stand; a ticket for another event is "
@@ -113,6 +114,6 @@ class CheckinResultSerializer(serializers.Serializer):
             "not_found",
         ]
     )
-    message = serializers.CharField()
+    message = StrictCharField()
     collect = serializers.DecimalField(max_digits=10, decimal_places=2)
     ticket = TicketSerializer(allow_null=True)
