@@ -13,7 +13,14 @@ VOLUNTEER_GROUP = "Volunteers"
 
 # Whole apps an organizer manages; new models in them are covered automatically.
 ORGANIZER_APPS = (
-    "events", "tickets", "payments", "media", "emails", "calendars", "passes", "door",
+    "events",
+    "tickets",
+    "payments",
+    "media",
+    "emails",
+    "calendars",
+    "passes",
+    "door",
 )
 ORGANIZER_EXTRA = (
     ("community", "view_user"),
