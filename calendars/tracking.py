@@ -13,6 +13,7 @@ from calendars.ics import event_url
 from calendars.links import google_link, outlook_link
 from calendars.selectors import calendar_events
 from spanglish.net import client_ip
+from spanglish.ratelimit import rate_limit_exceeded
 
 TARGET_CACHE_SECONDS = 60
 
@@ -27,19 +28,11 @@ def rate_limit() -> tuple[int, int]:
 
 
 def over_rate_limit(request) -> bool:
-    """Fixed-window counter per client IP; the IP is hashed, never kept in clear."""
+    """Counts one click for this client IP; True once over CALENDAR_TRACK_RATE."""
     limit, window = rate_limit()
-    ip = client_ip(request)
-    bucket = int(timezone.now().timestamp()) // window
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
-    key = f"calendars:rl:{digest}:{bucket}"
-    if cache.add(key, 1, timeout=window + 1):
-        return limit < 1
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return False
+    return rate_limit_exceeded(
+        request=request, scope="calendars.track", limit=limit, window=window
+    )
 
 
 def _daily_salt() -> str:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import privacy, services
 from community.models import AuditLog, User
+from spanglish.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -104,7 +105,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: nobody edits or deletes history from the site."""
 
     list_display = [
@@ -133,12 +134,3 @@ class AuditLogAdmin(admin.ModelAdmin):
     actions = None  # no bulk delete, not even for superusers
     date_hierarchy = "timestamp"
     readonly_fields = [f.name for f in AuditLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

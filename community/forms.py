@@ -3,7 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from community.models import User
+from community.mail import absolute_url, account_email_send
+from community.models import LanguageLevel, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -62,8 +63,6 @@ class AccountPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from community.mail import absolute_url, account_email_send
-
         user = context["user"]
         language = translation.get_language() or user.language
         account_email_send(
@@ -122,8 +121,6 @@ class DeleteAccountForm(forms.Form):
 
 
 def _skill_choices():
-    from community.models import LanguageLevel
-
     return [
         ("", _("I don't speak it")),
         ("native", _("Native")),
@@ -172,8 +169,6 @@ class LanguagesForm(forms.Form):
             self.initial["other_learning"] = ", ".join(others_learning)
 
     def clean_other_learning(self):
-        from community.models import LanguageLevel
-
         pairs = []
         for part in self.cleaned_data["other_learning"].split(","):
             words = part.replace(":", " ").split()

@@ -2,15 +2,11 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from community.models import Role, User
+from community.models import User
 
 
 def user_is_staff(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role in (Role.ADMIN, Role.ORGANIZER)
-    )
+    return bool(user.is_authenticated and user.is_active and user.is_organizer)
 
 
 def user_visible_to(*, viewer) -> QuerySet:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from community import forms, privacy, services, tokens
 from community.audit import audit_record
+from community.languages import user_set_languages
 from community.ratelimit import rate_limit_exceeded, rate_limited_response
 from tickets.models import Ticket
 
@@ -129,8 +130,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 def _languages_post(request):
     """The languages form of the profile page (its own submit button)."""
-    from community.languages import user_set_languages
-
     form = forms.LanguagesForm(request.POST)
     if form.is_valid():
         try:

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from door.models import CashCount, CashUp, OfflineCheckin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Door records are written by the door services only; admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from spanglish.admin import ReadOnlyAdmin
 
 
 @admin.register(CashUp)

@@ -1,26 +1,24 @@
 """The signed "Can't come" link of the reminder email and the ticket page.
 
-The token names one ticket and nothing else (django.core.signing: unforgeable, with
+The token names one ticket and nothing else (spanglish.signed: unforgeable, with
 an age limit). Opening it only shows a confirm button; the seat is released by the
 POST of that button, so mail scanners that follow links release nothing."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 
+from spanglish.signed import id_from_token, id_token
+
 CANT_COME_SALT = "door.cant-come"
-CANT_COME_MAX_AGE = 60 * 60 * 24 * getattr(settings, "TICKET_LINK_DAYS", 120)
+CANT_COME_MAX_AGE = 60 * 60 * 24 * settings.TICKET_LINK_DAYS
 
 
 def cant_come_token(ticket) -> str:
-    return signing.dumps(str(ticket.pk), salt=CANT_COME_SALT, compress=True)
+    return id_token(ticket.pk, salt=CANT_COME_SALT)
 
 
 def ticket_id_from_cant_come_token(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=CANT_COME_SALT, max_age=CANT_COME_MAX_AGE)
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
+    return id_from_token(token, salt=CANT_COME_SALT, max_age=CANT_COME_MAX_AGE)
 
 
 def cant_come_path(ticket) -> str:

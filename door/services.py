@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.audit import audit_record
+from community.languages import user_set_languages
 from community.models import User
 from community.services import user_get_or_create_by_email
 from door.models import CashCount, CashUp, OfflineCheckin
@@ -62,10 +63,6 @@ def _store_languages(*, user: User, languages: list[dict] | None, actor, request
     """Keep a walk-in's languages ([{language, kind, level}]) so the language-split
     seats and the tables know them; a member's own profile is never overwritten."""
     if not languages:
-        return
-    try:
-        from community.languages import user_set_languages
-    except ImportError:  # the language profile is not there yet
         return
     if user.language_skills.exists():
         return

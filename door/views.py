@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from community.decorators import door_staff_required
 from community.models import User
 from door import services
 from door.forms import CashCountForm, CashUpCloseForm, WalkinForm
@@ -22,8 +23,7 @@ from door.links import ticket_id_from_cant_come_token
 from door.models import CashUp
 from door.selectors import cash_summary
 from events.models import Event
-from spanglish.errors import ConflictError
-from tickets.door_views import door_staff_required
+from spanglish.errors import ConflictError, error_text
 from tickets.models import PaymentMethod, Ticket
 
 
@@ -126,7 +126,7 @@ def cashup(request, event_id):
                         request=request,
                     )
                 except (ConflictError, ValidationError) as exc:
-                    messages.error(request, getattr(exc, "message", None) or str(exc))
+                    messages.error(request, error_text(exc))
                 else:
                     messages.success(request, _("Count saved."))
                 return redirect(request.path)
@@ -163,7 +163,7 @@ def cant_come(request, token):
         try:
             result = services.ticket_release(ticket=ticket, request=request)
         except (ValidationError, ConflictError) as exc:
-            error = getattr(exc, "message", None) or " ".join(exc.messages)
+            error = error_text(exc)
         else:
             return render(
                 request,

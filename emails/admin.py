@@ -12,11 +12,12 @@ from django.views.decorators.csp import csp_override
 
 from emails.bulk import bulk_email_preview, bulk_email_recipients, bulk_email_send
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
+from spanglish.admin import ReadOnlyAdmin
 from spanglish.errors import ConflictError
 
 
 @admin.register(EmailLog)
-class EmailLogAdmin(admin.ModelAdmin):
+class EmailLogAdmin(ReadOnlyAdmin):
     """Read-only: the log records what happened; nobody edits history."""
 
     list_display = [
@@ -61,15 +62,6 @@ class EmailLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("attachments"))
     def attachment_names(self, obj):
         return ", ".join(item["filename"] for item in obj.attachments) or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BulkEmail)

@@ -7,16 +7,21 @@ restarted half-way) queues nobody twice.
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from community.audit import audit_record
+from community.models import User
 from emails.models import BulkAudience, BulkEmail, BulkStatus, EmailLog
 from emails.notifications import Recipient, _recipient, _ticket_recipient
 from emails.services import email_render, email_send_templated, unsubscribe_token
+from emails.tasks import bulk_email_dispatch
 from spanglish.errors import ConflictError
+from tickets.models import Ticket
 
 
 def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
@@ -26,9 +31,6 @@ def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
     message to one event's attendees goes to its ticket holders, who get it even
     after unsubscribing from news, as it is about the ticket they hold.
     """
-    from community.models import User
-    from tickets.models import Ticket
-
     seen: set[str] = set()
     if bulk.audience == BulkAudience.NEWS_SUBSCRIBERS:
         candidates = (
@@ -51,8 +53,6 @@ def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
 
 
 def unsubscribe_url(*, user, language: str) -> str:
-    from django.conf import settings
-
     with translation.override(language):
         path = reverse("emails:unsubscribe", kwargs={"token": unsubscribe_token(user)})
     return settings.SITE_URL + path
@@ -106,9 +106,6 @@ def bulk_email_send(*, bulk: BulkEmail, actor, request=None) -> BulkEmail:
     Sending twice is a conflict: the row lock makes two clicks serialise and the
     second sees the status already changed.
     """
-    from community.audit import audit_record
-    from emails.tasks import bulk_email_dispatch
-
     bulk = BulkEmail.objects.select_for_update().get(pk=bulk.pk)
     if bulk.status != BulkStatus.DRAFT:
         raise ConflictError(_("This message has already been sent."))

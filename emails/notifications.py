@@ -13,6 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from calendars.ics import event_ics
+from emails.services import email_send_templated
+from payments.models import Payment, PaymentStatus
+from tickets.links import ticket_manage_url, waitlist_offer_url
+from tickets.models import Ticket
+from tickets.qr import ticket_qr_png
+
 logger = logging.getLogger(__name__)
 
 # Field names of an event whose change is worth an email, and their labels.
@@ -61,47 +68,7 @@ def _after_commit(func) -> None:
     transaction.on_commit(func, robust=True)
 
 
-def ticket_manage_url(ticket) -> str:
-    try:
-        from tickets.links import ticket_manage_url as link
-    except ImportError:
-        return settings.SITE_URL + ticket.get_absolute_url()
-    return link(ticket)
-
-
-def ticket_qr_png(ticket) -> bytes:
-    """PNG of the QR code the door scans (the ticket code, as the door expects)."""
-    try:
-        from tickets.qr import ticket_qr_png as tickets_qr
-    except ImportError:
-        tickets_qr = None
-    if tickets_qr is not None:
-        return tickets_qr(ticket)
-    import io
-
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(ticket.code, error="m", micro=False).save(
-        buffer, kind="png", scale=8, border=4
-    )
-    return buffer.getvalue()
-
-
-def event_ics_bytes(event, *, language: str) -> bytes | None:
-    try:
-        from calendars.ics import event_ics
-    except ImportError:
-        return None
-    try:
-        return event_ics(event, language=language)
-    except TypeError:  # an older signature without language
-        return event_ics(event)
-
-
 def _send(recipient: Recipient, **kwargs):
-    from emails.services import email_send_templated
-
     context = {"name": recipient.name, **kwargs.pop("context")}
     return email_send_templated(
         to=recipient.email,
@@ -124,7 +91,7 @@ def ticket_confirmed_send(ticket) -> None:
     qr_cid = f"qr-{ticket.code.lower()}@spanglish"
     attachments = [("ticket-qr.png", ticket_qr_png(ticket), "image/png", qr_cid)]
     with translation.override(recipient.language):
-        ics = event_ics_bytes(event, language=recipient.language)
+        ics = event_ics(event, language=recipient.language)
     if ics:
         attachments.append(("event.ics", ics, "text/calendar"))
     _send(
@@ -144,8 +111,6 @@ def ticket_confirmed_send(ticket) -> None:
 
 def notify_ticket_confirmed(ticket) -> None:
     """Booking confirmation: QR ticket, link to the ticket page, .ics attached."""
-    from tickets.models import Ticket
-
     pk = ticket.pk
 
     def send():
@@ -178,8 +143,6 @@ def ticket_reminder_send(ticket):
 
 
 def _payment_fresh(payment):
-    from payments.models import Payment
-
     return (
         Payment.objects.select_related("ticket__event", "ticket__user")
         .filter(pk=payment.pk)
@@ -236,14 +199,6 @@ def notify_refund(payment, amount) -> None:
 # --- Waiting list ----------------------------------------------------------------
 
 
-def _offer_url(entry) -> str:
-    try:
-        from tickets.links import waitlist_offer_url
-    except ImportError:
-        return settings.SITE_URL + entry.event.get_absolute_url()
-    return waitlist_offer_url(entry)
-
-
 def notify_waitlist_offer(entry) -> None:
     """A seat freed up: time-limited link for the waiting-list entry."""
     model = type(entry)
@@ -267,7 +222,7 @@ def notify_waitlist_offer(entry) -> None:
             context={
                 "entry": fresh,
                 "event": fresh.event,
-                "offer_url": _offer_url(fresh),
+                "offer_url": waitlist_offer_url(fresh),
                 "expires_at": getattr(fresh, "offer_expires_at", None),
             },
         )
@@ -279,8 +234,6 @@ def notify_waitlist_offer(entry) -> None:
 
 
 def _holder_ticket_ids(event) -> list:
-    from tickets.models import Ticket
-
     return list(
         Ticket.objects.filter(event=event).active().values_list("pk", flat=True)
     )
@@ -288,8 +241,6 @@ def _holder_ticket_ids(event) -> list:
 
 def _send_to_holders(*, event, ticket_ids, template: str, context_for) -> None:
     """One email per holder, even when one person holds several tickets."""
-    from tickets.models import Ticket
-
     seen = set()
     tickets = Ticket.objects.filter(pk__in=ticket_ids).select_related("user", "event")
     for ticket in tickets:
@@ -331,8 +282,6 @@ def notify_event_changed(event, changed_fields) -> None:
 def notify_event_cancelled(event) -> None:
     """Event cancelled: tell every ticket holder (the holders at the time of the call,
     so tickets cancelled along with the event still hear about it)."""
-    from payments.models import PaymentStatus
-
     ticket_ids = _holder_ticket_ids(event)
 
     def send():

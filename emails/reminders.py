@@ -10,17 +10,18 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-REMINDER_HOURS = getattr(settings, "EMAIL_REMINDER_HOURS", 24)
+from emails.models import EmailLog
+from emails.notifications import ticket_reminder_send
+from events.models import EventStatus
+from tickets.models import Ticket, TicketStatus
+
+REMINDER_HOURS = settings.EMAIL_REMINDER_HOURS
 
 
 def tickets_due_reminder(*, now: datetime | None = None):
     """Confirmed tickets of published events starting within REMINDER_HOURS, booked
     before that window opened (someone who booked this afternoon needs no reminder),
     that have not had one yet."""
-    from emails.models import EmailLog
-    from events.models import EventStatus
-    from tickets.models import Ticket, TicketStatus
-
     now = now or timezone.now()
     window = timedelta(hours=REMINDER_HOURS)
     tickets = Ticket.objects.filter(
@@ -40,8 +41,6 @@ def tickets_due_reminder(*, now: datetime | None = None):
 
 def reminders_send(*, now: datetime | None = None) -> int:
     """Queue the reminders that are due; returns how many were queued."""
-    from emails.notifications import ticket_reminder_send
-
     count = 0
     for ticket in tickets_due_reminder(now=now):
         if ticket_reminder_send(ticket) is not None:

@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from community.audit import audit_record
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
+from emails.tasks import email_deliver
+from spanglish.signed import id_from_token, id_token
 
 UNSUBSCRIBE_SALT = "emails.unsubscribe"
 
@@ -108,7 +110,6 @@ def email_send_templated(
 
 def email_enqueue(*, log: EmailLog, run_after: datetime | None = None) -> None:
     """Hand the log entry to the worker once the current transaction commits."""
-    from emails.tasks import email_deliver
 
     def enqueue():
         task = email_deliver
@@ -124,21 +125,16 @@ def email_enqueue(*, log: EmailLog, run_after: datetime | None = None) -> None:
 
 def unsubscribe_token(user) -> str:
     """Signed, non-expiring: a link in a year-old newsletter must still work."""
-    return signing.dumps(str(user.pk), salt=UNSUBSCRIBE_SALT, compress=True)
+    return id_token(user.pk, salt=UNSUBSCRIBE_SALT)
 
 
 def user_id_from_unsubscribe_token(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
+    return id_from_token(token, salt=UNSUBSCRIBE_SALT)
 
 
 @transaction.atomic
 def news_unsubscribe(*, user, request=None) -> None:
     """Withdraw consent to news. Ticket mail keeps coming (it is not news)."""
-    from community.audit import audit_record
-
     if not user.marketing_consent:
         return
     user.marketing_consent = False

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def max_attempts() -> int:
     """Attempts before an email is marked failed (EMAIL_MAX_ATTEMPTS)."""
-    return getattr(settings, "EMAIL_MAX_ATTEMPTS", 5)
+    return settings.EMAIL_MAX_ATTEMPTS
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -75,6 +75,7 @@ def email_deliver(log_id: int) -> str:
             return "failed"
         log.save(update_fields=["error"])
         logger.warning("email %s attempt %s failed: %s", log.pk, log.attempts, error)
+        # emails.services imports this module: imported here to break the cycle.
         from emails.services import email_enqueue
 
         # The immediate backend cannot defer, so in development the retries come
@@ -91,6 +92,7 @@ def email_deliver(log_id: int) -> str:
 @task
 def bulk_email_dispatch(bulk_id: int) -> int:
     """Fan a bulk message out into one queued email per recipient."""
+    # emails.bulk imports this module: imported here to break the cycle.
     from emails.bulk import bulk_email_dispatch_now
 
     return bulk_email_dispatch_now(bulk_id=bulk_id)

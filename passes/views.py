@@ -13,14 +13,8 @@ from events.models import Event
 from passes import selectors, services
 from passes.models import PassProduct
 from payments.selectors import online_providers
-from spanglish.errors import ConflictError
+from spanglish.errors import ConflictError, error_text
 from tickets.access import remember_ticket
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ConflictError):
-        return exc.message
-    return " ".join(exc.messages)
 
 
 @require_GET
@@ -60,7 +54,7 @@ def pass_buy(request, product_id):
             provider_code=request.GET.get("provider", ""),
         )
     except (ValidationError, ConflictError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("passes:products")
     return HttpResponseRedirect(payment.checkout_url)
 
@@ -79,7 +73,7 @@ def pass_use(request, event_id):
             pass_=pass_purchase, event=event, user=request.user, request=request
         )
     except (ValidationError, ConflictError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(event)
     remember_ticket(request, ticket)
     messages.success(

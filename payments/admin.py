@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from payments import services
 from payments.models import Payment, PaymentNotification
 from payments.selectors import payments_totals_by_event
-from spanglish.errors import ConflictError
+from spanglish.errors import ConflictError, error_text
 
 
 class PaymentNotificationInline(admin.TabularInline):
@@ -85,7 +85,7 @@ class PaymentAdmin(admin.ModelAdmin):
                 )
                 done += 1
             except (ValidationError, ConflictError) as exc:
-                message = getattr(exc, "message", None) or " ".join(exc.messages)
+                message = error_text(exc)
                 self.message_user(request, f"{payment.pk}: {message}", messages.ERROR)
         if done:
             self.message_user(

@@ -3,25 +3,18 @@
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from payments.models import Payment, PaymentStatus
+from payments.providers import online_provider_choices
+from tickets.access import holds_ticket
 
 
 def online_providers() -> list[tuple[str, str]]:
     """(code, label) of the online providers whose keys are configured."""
-    from payments.providers import online_provider_choices
-
     return online_provider_choices()
 
 
 def user_holds_ticket(*, user, session, ticket) -> bool:
-    """The ticket's holder: its signed-in owner, or the browser that booked it
-    (the tickets flow remembers booked ticket ids in the session: tickets.access)."""
-    from tickets.access import SESSION_KEY
-
-    if user is not None and user.is_authenticated and ticket.user_id == user.pk:
-        return True
-    if session is None:
-        return False
-    return str(ticket.pk) in {str(t) for t in session.get(SESSION_KEY, [])}
+    """The ticket's holder: its signed-in owner, or the browser that booked it."""
+    return holds_ticket(user=user, session=session, ticket=ticket)
 
 
 def user_can_see_payment(*, user, session, payment: Payment) -> bool:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from community.audit import audit_record
 from emails import notifications
+from passes.models import Pass, PassStatus
 from payments.models import Payment, PaymentNotification, PaymentStatus, Provider
 from payments.providers import get_provider
 from payments.providers.base import (
@@ -35,6 +36,7 @@ from payments.providers.base import (
     ProviderError,
     ProviderState,
 )
+from payments.selectors import online_providers
 from spanglish.currency import minor_units, to_minor
 from spanglish.errors import ConflictError
 from tickets import services as ticket_services
@@ -207,11 +209,32 @@ def _open_checkout(*, payment: Payment, provider, expires_at) -> Payment:
 
 
 def _online_provider(code: str):
-    from payments.selectors import online_providers
-
     if code not in dict(online_providers()):
         raise ValidationError({"provider": _("This payment method is not available.")})
     return get_provider(code)
+
+
+def _live_checkout(payments, provider_code: str) -> Payment | None:
+    """A pending payment of this provider whose checkout is open: reused, so a
+    second click does not start a second checkout."""
+    return (
+        payments.filter(provider=provider_code, status=PaymentStatus.PENDING)
+        .exclude(checkout_url="")
+        .first()
+    )
+
+
+def _pending_create(*, provider_code: str, **fields) -> Payment:
+    """A new pending payment for a ticket or a pass (call inside its transaction)."""
+    payment = Payment.objects.create(
+        provider=provider_code, status=PaymentStatus.PENDING, **fields
+    )
+    audit_record(
+        action="payment.started",
+        target=payment,
+        changes={"provider": provider_code, "amount": str(payment.amount)},
+    )
+    return payment
 
 
 @transaction.atomic
@@ -230,11 +253,7 @@ def _payment_create_pending(
             _("This ticket is not waiting for an online payment."), code="not_payable"
         )
     now = timezone.now()
-    live = (
-        ticket.payments.filter(provider=provider_code, status=PaymentStatus.PENDING)
-        .exclude(checkout_url="")
-        .first()
-    )
+    live = _live_checkout(ticket.payments, provider_code)
     if live is not None:
         return live, True
     if (
@@ -255,17 +274,11 @@ def _payment_create_pending(
                 "reason": "stripe checkout minimum expiry",
             },
         )
-    payment = Payment.objects.create(
+    payment = _pending_create(
+        provider_code=provider_code,
         ticket=ticket,
-        provider=provider_code,
         amount=ticket.event.price,
         currency=ticket.event.currency,
-        status=PaymentStatus.PENDING,
-    )
-    audit_record(
-        action="payment.started",
-        target=payment,
-        changes={"provider": provider_code, "amount": str(payment.amount)},
     )
     return payment, False
 
@@ -274,8 +287,6 @@ def _payment_create_pending(
 def _payment_create_pending_for_pass(
     *, pass_purchase, provider_code: str
 ) -> tuple[Payment, bool]:
-    from passes.models import Pass, PassStatus
-
     pass_purchase = (
         Pass.objects.select_for_update()
         .select_related("product", "user")
@@ -285,26 +296,14 @@ def _payment_create_pending_for_pass(
         raise ConflictError(
             _("This pass is not waiting for a payment."), code="not_payable"
         )
-    live = (
-        pass_purchase.payments.filter(
-            provider=provider_code, status=PaymentStatus.PENDING
-        )
-        .exclude(checkout_url="")
-        .first()
-    )
+    live = _live_checkout(pass_purchase.payments, provider_code)
     if live is not None:
         return live, True
-    payment = Payment.objects.create(
+    payment = _pending_create(
+        provider_code=provider_code,
         pass_purchase=pass_purchase,
-        provider=provider_code,
         amount=pass_purchase.price,
         currency=pass_purchase.currency,
-        status=PaymentStatus.PENDING,
-    )
-    audit_record(
-        action="payment.started",
-        target=payment,
-        changes={"provider": provider_code, "amount": str(payment.amount)},
     )
     return payment, False
 

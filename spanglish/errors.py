@@ -16,3 +16,10 @@ class ConflictError(Exception):
 
     def __str__(self):
         return self.message
+
+
+def error_text(exc: Exception) -> str:
+    """A ConflictError's or ValidationError's message(s) as one line for a page."""
+    if isinstance(exc, ConflictError):
+        return exc.message
+    return " ".join(exc.messages)

@@ -293,6 +293,8 @@ TASKS = {
 # --- Bookings and payments -----------------------------------------------------------
 TICKET_HOLD_MINUTES = env.int("TICKET_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=24)
+# Days the signed links in ticket emails (the ticket page, "Can't come") stay valid.
+TICKET_LINK_DAYS = env.int("TICKET_LINK_DAYS", default=120)
 # "Can't come": online-paid tickets given back more than this many hours before the
 # start are refunded in full; later, the seat is released without a refund.
 REFUND_CUTOFF_HOURS = env.int("REFUND_CUTOFF_HOURS", default=24)

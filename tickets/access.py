@@ -14,11 +14,17 @@ def remember_ticket(request, ticket: Ticket) -> None:
 
 
 def session_holds(request, ticket: Ticket) -> bool:
-    return str(ticket.pk) in request.session.get(SESSION_KEY, [])
+    return holds_ticket(user=None, session=request.session, ticket=ticket)
+
+
+def holds_ticket(*, user, session, ticket: Ticket) -> bool:
+    """The ticket's signed-in owner, or a session that booked or opened it."""
+    if user is not None and user.is_authenticated and ticket.user_id == user.pk:
+        return True
+    if session is None:
+        return False
+    return str(ticket.pk) in {str(t) for t in session.get(SESSION_KEY, [])}
 
 
 def may_access_ticket(request, ticket: Ticket) -> bool:
-    user = request.user
-    if user.is_authenticated and ticket.user_id == user.pk:
-        return True
-    return session_holds(request, ticket)
+    return holds_ticket(user=request.user, session=request.session, ticket=ticket)

@@ -2,40 +2,19 @@
 (organizers, admins). Anonymous visitors are sent to sign in; members get a 403."""
 
 from datetime import timedelta
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from community.decorators import door_staff_required, organizer_required
 from door.forms import WalkinForm
 from events.models import Event, EventStatus
 from tickets import exports, selectors, services
 from tickets.forms import CheckinCodeForm
 from tickets.selectors import checkin_counts, tickets_search
-
-
-def _role_required(test):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not test(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-door_staff_required = _role_required(lambda user: user.is_door_staff)
-organizer_required = _role_required(lambda user: user.is_organizer)
 
 
 def _door_events():

@@ -1,19 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from payments.selectors import online_providers
 from tickets.models import PaymentMethod, Side
 from tickets.selectors import pays_ahead, seats_left_by_side, side_for_user
-
-
-def online_providers() -> list[tuple[str, str]]:
-    """(code, label) of online payment providers with keys configured; none until
-    the payments app provides them."""
-    try:
-        from payments.selectors import online_providers as providers
-
-        return list(providers())
-    except (ImportError, AttributeError):
-        return []
 
 
 class ContactFields(forms.Form):

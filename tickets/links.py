@@ -1,26 +1,24 @@
 """Signed, time-limited links that let a person reach their ticket (or a waiting-list
 offer) from an email without a password. The token names one object and nothing
-else; django.core.signing makes it unforgeable and gives it an age limit."""
+else (spanglish.signed)."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
+
+from spanglish.signed import id_from_token, id_token
 
 TICKET_SALT = "tickets.manage"
 OFFER_SALT = "tickets.waitlist-offer"
 # Long enough to reach the ticket at the door weeks after booking.
-TICKET_LINK_MAX_AGE = 60 * 60 * 24 * getattr(settings, "TICKET_LINK_DAYS", 120)
+TICKET_LINK_MAX_AGE = 60 * 60 * 24 * settings.TICKET_LINK_DAYS
 
 
 def ticket_token(ticket) -> str:
-    return signing.dumps(str(ticket.pk), salt=TICKET_SALT, compress=True)
+    return id_token(ticket.pk, salt=TICKET_SALT)
 
 
 def ticket_id_from_token(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=TICKET_SALT, max_age=TICKET_LINK_MAX_AGE)
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
+    return id_from_token(token, salt=TICKET_SALT, max_age=TICKET_LINK_MAX_AGE)
 
 
 def ticket_manage_url(ticket) -> str:
@@ -30,15 +28,12 @@ def ticket_manage_url(ticket) -> str:
 
 
 def offer_token(entry) -> str:
-    return signing.dumps(str(entry.pk), salt=OFFER_SALT, compress=True)
+    return id_token(entry.pk, salt=OFFER_SALT)
 
 
 def entry_id_from_token(token: str) -> str | None:
     max_age = 60 * 60 * (settings.WAITLIST_OFFER_HOURS + 1)
-    try:
-        return signing.loads(token, salt=OFFER_SALT, max_age=max_age)
-    except signing.BadSignature:
-        return None
+    return id_from_token(token, salt=OFFER_SALT, max_age=max_age)
 
 
 def waitlist_offer_url(entry) -> str:

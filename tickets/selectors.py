@@ -7,6 +7,7 @@ offers (an offered seat is kept for the person it was offered to).
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -23,6 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from community.languages import native_languages
+from events.models import EventStatus
+from payments.models import Payment, PaymentStatus
 from tickets.models import (
     Side,
     Ticket,
@@ -89,8 +93,6 @@ def room_for_side(*, event, held: dict[str, int], side: str) -> int:
 def side_for_user(user) -> str:
     """The side a member's profile puts them on: native in exactly one of Spanish
     and English. Native in both or neither (or no profile): "" — they choose."""
-    from community.languages import native_languages
-
     natives = native_languages(user) & {Side.ES.value, Side.EN.value}
     return natives.pop() if len(natives) == 1 else ""
 
@@ -252,8 +254,6 @@ def tickets_search(*, event, query: str, limit: int = 20) -> QuerySet[Ticket]:
 
 def amount_paid_subquery() -> Coalesce:
     """Money received for each ticket: succeeded payments minus what was refunded."""
-    from payments.models import Payment, PaymentStatus
-
     money = DecimalField(max_digits=12, decimal_places=2)
     paid = (
         Payment.objects.filter(
@@ -301,10 +301,6 @@ def attendees_for_export(*, event) -> QuerySet:
 def no_shows(*, user, now=None) -> QuerySet[Ticket]:
     """Tickets `user` held (confirmed) for an event that has ended without being
     checked in, within the last NO_SHOW_WINDOW_DAYS. Cancelled events don't count."""
-    from django.conf import settings
-
-    from events.models import EventStatus
-
     now = now or timezone.now()
     qs = Ticket.objects.filter(
         user=user, status=TicketStatus.CONFIRMED, event__ends_at__lt=now
@@ -319,8 +315,6 @@ def no_shows(*, user, now=None) -> QuerySet[Ticket]:
 def no_shows_counted_in(tickets, *, now=None) -> int:
     """The no-shows the rule counts among already-loaded tickets (event selected):
     no query. Same rule as `no_shows`."""
-    from django.conf import settings
-
     now = now or timezone.now()
     window = settings.NO_SHOW_WINDOW_DAYS
     since = now - timedelta(days=window) if window else None
@@ -341,8 +335,6 @@ def pays_ahead(user, *, no_shows: int | None = None) -> bool:
     """True when `user` has reached NO_SHOW_LIMIT no-shows (0 = rule off): they
     may not pay at the door (online or a pass only; free events stay open).
     Pass `no_shows` when already counted."""
-    from django.conf import settings
-
     limit = settings.NO_SHOW_LIMIT
     if not limit:
         return False

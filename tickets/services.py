@@ -82,15 +82,6 @@ def _sold_out(event: Event, side: str) -> SoldOut:
     return SoldOut(_("Sorry, this event is sold out."))
 
 
-def _payments_function(name: str):
-    """A function of the payments app if it exists yet (the apps grow in parallel)."""
-    try:
-        from payments import services as payment_services
-    except ImportError:
-        return None
-    return getattr(payment_services, name, None)
-
-
 @transaction.atomic
 def ticket_book(
     *,
@@ -303,10 +294,11 @@ def tickets_expire_stale(*, now=None) -> int:
                         "status": [TicketStatus.PENDING_PAYMENT, TicketStatus.EXPIRED]
                     },
                 )
-    cancel_pending = _payments_function("payment_cancel_pending_for_ticket")
-    if cancel_pending is not None:
-        for ticket in expired:
-            cancel_pending(ticket=ticket)
+    # payments.services imports this module: imported here to break the cycle.
+    from payments.services import payment_cancel_pending_for_ticket
+
+    for ticket in expired:
+        payment_cancel_pending_for_ticket(ticket=ticket)
     for event in {t.event_id: t.event for t in expired}.values():
         waitlist_offer_next(event=event)
     return len(expired)
@@ -531,9 +523,10 @@ def ticket_check_in(*, code: str, event: Event, actor, request=None) -> CheckinR
     if ticket.payment_method == PaymentMethod.DOOR:
         collect = max(ticket.amount_due - ticket.amount_collected, Decimal("0"))
     if collect > 0:
-        record_cash = _payments_function("payment_record_cash")
-        if record_cash is not None:
-            record_cash(ticket=ticket, amount=collect, actor=actor, request=request)
+        # payments.services imports this module: imported here to break the cycle.
+        from payments.services import payment_record_cash
+
+        payment_record_cash(ticket=ticket, amount=collect, actor=actor, request=request)
         ticket.amount_collected += collect
     ticket.status = TicketStatus.CHECKED_IN
     ticket.checkin_at = timezone.now()

@@ -2,31 +2,17 @@
 view. Door staff (volunteers, organizers, admins); visitors are sent to sign in,
 members get a 403."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from community.decorators import door_staff_required
 from events.models import Event
 from tickets import tables
 from tickets.models import Ticket
-
-
-def door_staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_door_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _table_size(raw) -> int:
@@ -38,7 +24,7 @@ def _table_size(raw) -> int:
 
 @never_cache
 @require_GET
-@door_staff_only
+@door_staff_required
 def tables_page(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     current = tables.tables_current(event)
@@ -57,7 +43,7 @@ def tables_page(request, event_id):
 
 @never_cache
 @require_GET
-@door_staff_only
+@door_staff_required
 def tables_screen(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     return render(
@@ -68,7 +54,7 @@ def tables_screen(request, event_id):
 
 
 @require_POST
-@door_staff_only
+@door_staff_required
 def tables_suggest(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     size = _table_size(request.POST.get("table_size"))
@@ -80,7 +66,7 @@ def tables_suggest(request, event_id):
 
 
 @require_POST
-@door_staff_only
+@door_staff_required
 def tables_move(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), event=event)

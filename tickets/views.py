@@ -1,13 +1,11 @@
 """Visitor pages: booking, the ticket page, cancelling, the waiting list."""
 
-import segno
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +18,7 @@ from tickets.access import may_access_ticket, remember_ticket, session_holds
 from tickets.forms import BookingForm, WaitlistForm
 from tickets.links import entry_id_from_token, ticket_id_from_token
 from tickets.models import PaymentMethod, Ticket, TicketStatus, WaitingListEntry
+from tickets.qr import ticket_qr_svg
 
 RESEND_SECONDS = 600
 
@@ -101,20 +100,6 @@ def book(request, event_id):
     return _after_booking(request, ticket, form.provider)
 
 
-def _qr_svg(ticket: Ticket) -> str:
-    qr = segno.make(ticket.code, error="m", micro=False)
-    return mark_safe(  # noqa: S308 — segno's own SVG of our own code, no user input
-        qr.svg_inline(
-            scale=8,
-            border=2,
-            dark="#1d2330",
-            light="#ffffff",
-            title=_("QR code of ticket %(code)s") % {"code": ticket.display_code},
-            svgclass="ticket-qr-svg",
-        )
-    )
-
-
 @never_cache
 @require_GET
 def ticket_detail(request, pk):
@@ -133,7 +118,7 @@ def ticket_detail(request, pk):
     context = {
         "ticket": ticket,
         "event": ticket.event,
-        "qr_svg": _qr_svg(ticket) if ticket.holds_seat else "",
+        "qr_svg": ticket_qr_svg(ticket) if ticket.holds_seat else "",
         "may_cancel": services.ticket_holder_may_cancel(ticket),
         "paid_online": ticket.payment_method == PaymentMethod.ONLINE
         and ticket.status == TicketStatus.CONFIRMED,
