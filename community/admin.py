@@ -3,13 +3,34 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from community import privacy, services
-from community.models import AuditLog, User
+from community.models import AuditLog, LanguageSkill, User
 from spanglish.admin import ReadOnlyAdmin
+from tickets.selectors import no_show_count, with_no_show_count
+
+
+class LanguageSkillInline(admin.TabularInline):
+    """The member's language profile, shown read-only: members set it themselves
+    (through community.languages, which validates and audits it)."""
+
+    model = LanguageSkill
+    fields = ["language", "kind", "level"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
+    inlines = [LanguageSkillInline]
     list_display = [
         "email",
         "name",
@@ -18,6 +39,7 @@ class UserAdmin(BaseUserAdmin):
         "is_active",
         "email_verified_at",
         "marketing_consent",
+        "no_shows",
         "created_at",
     ]
     list_filter = ["role", "language", "is_active", "marketing_consent"]
@@ -34,11 +56,13 @@ class UserAdmin(BaseUserAdmin):
         "marketing_consent",
         "marketing_consent_at",
         "anonymised_at",
+        "no_shows",
     ]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["name", "phone", "language"]}),
         (_("Role"), {"fields": ["role", "is_active", "is_staff", "is_superuser"]}),
+        (_("Attendance"), {"fields": ["no_shows"]}),
         (
             _("Email and consent"),
             {
@@ -73,6 +97,18 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     filter_horizontal = []
+
+    def get_queryset(self, request):
+        return with_no_show_count(super().get_queryset(request))
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # not on the add form
+
+    @admin.display(description=_("No-shows"), ordering="no_show_count")
+    def no_shows(self, obj) -> int:
+        """Counted as for the pay-ahead rule (within NO_SHOW_WINDOW_DAYS)."""
+        count = getattr(obj, "no_show_count", None)
+        return no_show_count(user=obj) if count is None else count
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

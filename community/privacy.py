@@ -20,7 +20,15 @@ ERASED_NAME = "Deleted member"
 PERSONAL_AUDIT_ACTIONS = ("user.email_changed", "user.profile_changed")
 # Related rows that only make sense with the person (waiting lists, feed tokens,
 # email logs of other apps…) are deleted with CASCADE semantics; these are kept.
-KEEP_APPS = {"admin", "auth", "community", "tickets", "payments", "token_blacklist"}
+KEEP_APPS = {
+    "admin",
+    "auth",
+    "community",
+    "tickets",
+    "payments",
+    "passes",
+    "token_blacklist",
+}
 
 
 def _about_user(user: User) -> Q:
@@ -99,20 +107,12 @@ def user_export_data(*, user: User) -> dict:
                 "checked_in_at": ticket.checkin_at,
                 "booked_at": ticket.created_at,
                 "payments": [
-                    {
-                        "id": str(payment.pk),
-                        "provider": payment.provider,
-                        "amount": payment.amount,
-                        "currency": payment.currency,
-                        "status": payment.status,
-                        "refunded_amount": payment.refunded_amount,
-                        "created_at": payment.created_at,
-                    }
-                    for payment in ticket.payments.all()
+                    _export_payment(payment) for payment in ticket.payments.all()
                 ],
             }
             for ticket in tickets
         ],
+        "passes": _export_passes(user),
         "emails": emails,
         "audit_entries": [
             {
@@ -126,6 +126,47 @@ def user_export_data(*, user: User) -> dict:
             for entry in audit
         ],
     }
+
+
+def _export_payment(payment) -> dict:
+    return {
+        "id": str(payment.pk),
+        "provider": payment.provider,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "status": payment.status,
+        "refunded_amount": payment.refunded_amount,
+        "created_at": payment.created_at,
+    }
+
+
+def _export_passes(user: User) -> list[dict]:
+    from passes.models import Pass
+
+    passes = (
+        Pass.objects.filter(user=user)
+        .with_sessions_used()
+        .select_related("product")
+        .prefetch_related("payments")
+        .order_by("created_at")
+    )
+    return [
+        {
+            "id": str(pass_purchase.pk),
+            "product": str(pass_purchase.product),
+            "status": pass_purchase.status,
+            "sessions_total": pass_purchase.sessions_total,
+            "sessions_used": pass_purchase.sessions_used,
+            "sessions_left": pass_purchase.sessions_left,
+            "price": pass_purchase.price,
+            "currency": pass_purchase.currency,
+            "paid_at": pass_purchase.activated_at,
+            "expires_at": pass_purchase.expires_at,
+            "closed_at": pass_purchase.closed_at,
+            "payments": [_export_payment(p) for p in pass_purchase.payments.all()],
+        }
+        for pass_purchase in passes
+    ]
 
 
 def _delete_personal_relations(user: User) -> None:
@@ -164,8 +205,8 @@ def _end_sessions_and_tokens(user: User) -> None:
 
 @transaction.atomic
 def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
-    """Erase a member's personal data; keep anonymised tickets and payments for the
-    accounts. Ends their sessions and API tokens. Audited. Idempotent."""
+    """Erase a member's personal data; keep anonymised tickets, passes and payments
+    for the accounts (provider payloads emptied). Ends their sessions and API tokens. Audited. Idempotent."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from payments.models import Payment
@@ -184,7 +225,9 @@ def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
     )
     # Provider payloads carry the payer's name and address; amounts, dates and
     # provider references stay for the accounts.
-    Payment.objects.filter(ticket_id__in=ticket_ids).update(raw={}, updated_at=now)
+    Payment.objects.filter(
+        Q(ticket_id__in=ticket_ids) | Q(pass_purchase__user=user)
+    ).update(raw={}, updated_at=now)
 
     _delete_personal_relations(user)
     _erase_email_logs(user, email)

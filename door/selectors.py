@@ -80,6 +80,9 @@ class CashSummary:
     online_refunded: Decimal = ZERO
     pass_tickets: int = 0
     free_tickets: int = 0
+    # Passes sold for cash at this event's door (already in the lines and totals).
+    passes_sold: int = 0
+    pass_cash: Decimal = ZERO
 
     @property
     def expected(self) -> Decimal:
@@ -103,14 +106,20 @@ def cash_summary(*, event: Event) -> CashSummary:
     counted, and online money and pass tickets for comparison. Exact decimals.
 
     Who took a cash payment is the actor of its `payment.cash_recorded` audit entry
-    (payment_record_cash audits it); the ticket's check-in volunteer otherwise.
+    (payment_record_cash audits it); the ticket's check-in volunteer (or the pass's
+    seller) otherwise. Passes sold for cash at this event's door
+    (passes.services.pass_sell_cash with `event`) count like ticket cash.
     """
     from door.models import CashCount
 
     summary = CashSummary(event=event, currency=event.currency)
     payments = list(
-        Payment.objects.filter(ticket__event=event, status__in=PAID_STATUSES)
-        .select_related("ticket")
+        Payment.objects.filter(
+            Q(ticket__event=event)
+            | Q(pass_purchase__sold_at_event=event, provider=Provider.CASH),
+            status__in=PAID_STATUSES,
+        )
+        .select_related("ticket", "pass_purchase")
         .order_by("created_at")
     )
     cash = [p for p in payments if p.provider == Provider.CASH]
@@ -131,7 +140,13 @@ def cash_summary(*, event: Event) -> CashSummary:
             continue
         summary.cash_taken += payment.amount
         summary.cash_refunded += payment.refunded_amount
-        taker = takers.get(str(payment.pk)) or payment.ticket.checked_in_by_id
+        if payment.pass_purchase_id:
+            summary.passes_sold += 1
+            summary.pass_cash += net
+            fallback = payment.pass_purchase.sold_by_id
+        else:
+            fallback = payment.ticket.checked_in_by_id
+        taker = takers.get(str(payment.pk)) or fallback
         key = str(taker) if taker else ""
         line = lines.setdefault(key, VolunteerCash(volunteer_id=key, name=""))
         line.expected += net

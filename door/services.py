@@ -395,6 +395,8 @@ def cashup_close(*, event: Event, actor, notes: str = "", request=None) -> CashU
             "difference": str(cash_up.difference),
             "online": str(cash_up.online_total),
             "pass_tickets": cash_up.pass_tickets,
+            "passes_sold": summary.passes_sold,
+            "pass_cash": str(summary.pass_cash),
             "lines": lines,
         },
     )

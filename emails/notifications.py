@@ -144,24 +144,56 @@ def ticket_reminder_send(ticket):
 
 def _payment_fresh(payment):
     return (
-        Payment.objects.select_related("ticket__event", "ticket__user")
+        Payment.objects.select_related(
+            "ticket__event",
+            "ticket__user",
+            "pass_purchase__product",
+            "pass_purchase__user",
+        )
         .filter(pk=payment.pk)
         .first()
     )
 
 
+def _pass_page_url(pass_purchase) -> str:
+    with translation.override(_language(pass_purchase.user.language)):
+        return settings.SITE_URL + pass_purchase.get_absolute_url()
+
+
 def notify_payment_receipt(payment) -> None:
-    """Receipt for a succeeded online or cash payment."""
+    """Receipt for a succeeded online or cash payment of a ticket or a pass. Once
+    per payment: the key makes a replayed webhook or a second call send nothing."""
 
     def send():
         fresh = _payment_fresh(payment)
-        recipient = fresh and _ticket_recipient(fresh.ticket)
+        if fresh is None:
+            return
+        key = f"receipt:{fresh.pk}"
+        if fresh.pass_purchase_id:
+            pass_purchase = fresh.pass_purchase
+            recipient = _recipient(user=pass_purchase.user)
+            if recipient is None:
+                return
+            _send(
+                recipient,
+                template="pass_receipt",
+                key=key,
+                context={
+                    "payment": fresh,
+                    "pass": pass_purchase,
+                    "product_name": _pass_name(pass_purchase, recipient.language),
+                    "pass_url": _pass_page_url(pass_purchase),
+                },
+            )
+            return
+        recipient = _ticket_recipient(fresh.ticket)
         if recipient is None:
             return
         _send(
             recipient,
             template="payment_receipt",
             event=fresh.ticket.event,
+            key=key,
             context={
                 "payment": fresh,
                 "ticket": fresh.ticket,
@@ -173,12 +205,35 @@ def notify_payment_receipt(payment) -> None:
     _after_commit(send)
 
 
+def _pass_name(pass_purchase, language: str) -> str:
+    with translation.override(language):
+        return pass_purchase.product.name
+
+
 def notify_refund(payment, amount) -> None:
-    """A refund was issued (full or partial)."""
+    """A refund was issued (full or partial) on a ticket's or a pass's payment."""
 
     def send():
         fresh = _payment_fresh(payment)
-        recipient = fresh and _ticket_recipient(fresh.ticket)
+        if fresh is None:
+            return
+        if fresh.pass_purchase_id:
+            pass_purchase = fresh.pass_purchase
+            recipient = _recipient(user=pass_purchase.user)
+            if recipient is None:
+                return
+            _send(
+                recipient,
+                template="pass_refund",
+                context={
+                    "payment": fresh,
+                    "amount": amount,
+                    "pass": pass_purchase,
+                    "product_name": _pass_name(pass_purchase, recipient.language),
+                },
+            )
+            return
+        recipient = _ticket_recipient(fresh.ticket)
         if recipient is None:
             return
         _send(

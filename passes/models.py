@@ -186,6 +186,15 @@ class Pass(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when the cash was taken at an event's door: that night's cash-up counts it.
+    sold_at_event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("sold at the door of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = PassQuerySet.as_manager()
 

@@ -95,14 +95,27 @@ def pass_purchase_start(*, product: PassProduct, buyer, provider_code: str) -> P
 
 
 @transaction.atomic
-def pass_sell_cash(*, product: PassProduct, buyer, actor, request=None) -> Pass:
+def pass_sell_cash(
+    *, product: PassProduct, buyer, actor, event: Event | None = None, request=None
+) -> Pass:
     """Staff took cash for a pass: the pass is active at once and the cash payment
-    recorded. Audited."""
+    recorded (receipt to the buyer after commit). With `event` (the door the cash
+    was taken at, in the event's currency) the sale counts in that event's cash-up,
+    for `actor`. Audited."""
     if not product.is_active:
         raise ValidationError({"product": _("This pass is not on sale.")})
+    if event is not None and event.currency != product.currency:
+        raise ValidationError(
+            {
+                "event": _(
+                    "This pass is priced in another currency than the event's cash box."
+                )
+            }
+        )
     now = timezone.now()
     pass_purchase = _new_pass(product=product, buyer=buyer)
     pass_purchase.sold_by = actor if getattr(actor, "is_authenticated", False) else None
+    pass_purchase.sold_at_event = event
     _start_validity(pass_purchase, now)
     pass_purchase.save()
     payment_services.payment_record_cash_for_pass(
@@ -118,6 +131,7 @@ def pass_sell_cash(*, product: PassProduct, buyer, actor, request=None) -> Pass:
             "price": str(pass_purchase.price),
             "currency": pass_purchase.currency,
             "expires_at": pass_purchase.expires_at.isoformat(),
+            "event": str(event.pk) if event is not None else None,
         },
     )
     return pass_purchase

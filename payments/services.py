@@ -117,7 +117,8 @@ def payment_record_cash(
 
 
 def payment_record_cash_for_pass(*, pass_purchase, actor, request=None) -> Payment:
-    """Staff took cash for a pass (call inside the transaction that sells it)."""
+    """Staff took cash for a pass (call inside the transaction that sells it).
+    Receipt to the buyer after commit."""
     payment = Payment.objects.create(
         pass_purchase=pass_purchase,
         provider=Provider.CASH,
@@ -132,6 +133,7 @@ def payment_record_cash_for_pass(*, pass_purchase, actor, request=None) -> Payme
         request=request,
         changes={"amount": str(payment.amount), "currency": payment.currency},
     )
+    transaction.on_commit(lambda: notifications.notify_payment_receipt(payment))
     return payment
 
 
@@ -445,6 +447,9 @@ def _apply_state(
             ):
                 _flag(payment, "paid for a pass that was closed meanwhile", state)
                 return "pass_closed", payment
+            # Only the transition to succeeded gets here (replays stop at
+            # "already_paid" above), so the receipt goes out once per payment.
+            transaction.on_commit(lambda: notifications.notify_payment_receipt(payment))
             return "succeeded", None
         if not ticket_services.ticket_confirm_payment(ticket=payment.ticket):
             _flag(payment, "paid after the seat was given to someone else", state)
@@ -516,8 +521,7 @@ def _set_refunded(payment: Payment, refunded_total: Decimal, *, actor, request) 
             _passes_services().pass_close(
                 pass_purchase=payment.pass_purchase, actor=actor, request=request
             )
-        return
-    if full and payment.ticket.status != TicketStatus.CHECKED_IN:
+    elif full and payment.ticket.status != TicketStatus.CHECKED_IN:
         ticket_services.ticket_cancel(
             ticket=payment.ticket,
             actor=actor,

@@ -25,7 +25,7 @@ from community.languages import user_set_languages
 from community.models import Role
 from community.ratelimit import rate_limit_exceeded, rate_limit_message
 from spanglish.api.exceptions import json_error_response
-from spanglish.api.permissions import IsOrganizer
+from spanglish.api.permissions import IsOrganizer, has_role
 from tickets.selectors import no_shows_counted_in, pays_ahead
 
 
@@ -105,15 +105,9 @@ class MeView(APIView):
         return Response(UserSerializer(request.user).data)
 
 
-class IsSelfOrStaff(permissions.BasePermission):
-    """Signed-in users; which users they may see is decided by the queryset
-    (staff: everyone; others: themselves, anyone else is a 404)."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated)
-
-
 def _visible_user(request, pk):
+    """Signed-in users reach these views; which user they may see is decided by
+    the queryset (staff: everyone; others: themselves, anyone else is a 404)."""
     return get_object_or_404(selectors.user_visible_to(viewer=request.user), pk=pk)
 
 
@@ -136,7 +130,7 @@ class UserListView(generics.ListAPIView):
 
 @extend_schema(tags=["users"])
 class UserDetailView(APIView):
-    permission_classes = [IsSelfOrStaff]
+    permission_classes = [permissions.IsAuthenticated]  # self or staff: _visible_user
 
     @extend_schema(
         summary="A user",
@@ -162,7 +156,11 @@ class UserDetailView(APIView):
         data = dict(serializer.validated_data)
         role = data.pop("role", None)
         languages = data.pop("languages", None)
-        if role is not None and role != user.role and request.user.role != Role.ADMIN:
+        if (
+            role is not None
+            and role != user.role
+            and not has_role(request.user, Role.ADMIN)
+        ):
             raise PermissionDenied(_("Only admins may change roles."))
         with transaction.atomic():
             user = services.user_update_profile(
@@ -187,7 +185,7 @@ class UserDetailView(APIView):
     responses={200: HistorySerializer},
 )
 class UserHistoryView(APIView):
-    permission_classes = [IsSelfOrStaff]
+    permission_classes = [permissions.IsAuthenticated]  # self or staff: _visible_user
 
     def get(self, request, pk):
         user = _visible_user(request, pk)

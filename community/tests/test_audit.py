@@ -16,6 +16,9 @@ def user_change_data(user, **changes):
         "language": user.language,
         "role": user.role,
         "is_active": "on",
+        # The language-profile inline's management form, as the page sends it.
+        "language_skills-TOTAL_FORMS": "0",
+        "language_skills-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data

@@ -6,7 +6,27 @@ from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
 from spanglish.api.serializers import QueryParamsSerializer
 
 
-class EventSerializer(serializers.ModelSerializer):
+class SiteUrlMixin:
+    """`url`: the object's page as a full address (events and series alike)."""
+
+    def get_url(self, obj) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class DefaultLanguageTextMixin:
+    """Write serializers of events and series: `title`/`description` alone are
+    stored in the site's default language."""
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        lang = settings.LANGUAGE_CODE
+        for plain in ("title", "description"):
+            if plain in values:
+                values.setdefault(f"{plain}_{lang}", values.pop(plain))
+        return values
+
+
+class EventSerializer(SiteUrlMixin, serializers.ModelSerializer):
     """An event with both language versions and `title`/`description` in the
     request's language (falling back to the other)."""
 
@@ -44,11 +64,8 @@ class EventSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_url(self, event) -> str:
-        return settings.SITE_URL + event.get_absolute_url()
 
-
-class EventWriteSerializer(serializers.ModelSerializer):
+class EventWriteSerializer(DefaultLanguageTextMixin, serializers.ModelSerializer):
     """Input for create and update. `title`/`description` alone are stored in the
     site's default language."""
 
@@ -78,14 +95,6 @@ class EventWriteSerializer(serializers.ModelSerializer):
             "status",
         ]
         extra_kwargs = {"slug": {"required": False, "validators": []}}
-
-    def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        lang = settings.LANGUAGE_CODE
-        for plain in ("title", "description"):
-            if plain in values:
-                values.setdefault(f"{plain}_{lang}", values.pop(plain))
-        return values
 
 
 class EventFilterSerializer(QueryParamsSerializer):

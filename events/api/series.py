@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from events import series as series_services
+from events.api.serializers import DefaultLanguageTextMixin, SiteUrlMixin
 from events.models import EventSeries
 from events.series_selectors import series_list_for, series_upcoming_sessions
 from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
@@ -29,7 +29,7 @@ class SeriesSessionSerializer(serializers.Serializer):
     is_detached = serializers.BooleanField()
 
 
-class SeriesSerializer(serializers.ModelSerializer):
+class SeriesSerializer(SiteUrlMixin, serializers.ModelSerializer):
     """A series with both language versions and `title`/`description` in the
     request's language. Dates and `start_time` are local to `time_zone`."""
 
@@ -76,9 +76,6 @@ class SeriesSerializer(serializers.ModelSerializer):
     def get_duration_minutes(self, series) -> int:
         return int(series.duration.total_seconds() // 60)
 
-    def get_url(self, series) -> str:
-        return settings.SITE_URL + series.get_absolute_url()
-
 
 class SeriesDetailSerializer(SeriesSerializer):
     sessions = serializers.SerializerMethodField()
@@ -93,7 +90,7 @@ class SeriesDetailSerializer(SeriesSerializer):
         return SeriesSessionSerializer(sessions[:SESSIONS_SHOWN], many=True).data
 
 
-class SeriesWriteSerializer(serializers.ModelSerializer):
+class SeriesWriteSerializer(DefaultLanguageTextMixin, serializers.ModelSerializer):
     """Input for create and update. `title`/`description` alone are stored in the
     site's default language."""
 
@@ -138,10 +135,6 @@ class SeriesWriteSerializer(serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
-        lang = settings.LANGUAGE_CODE
-        for plain in ("title", "description"):
-            if plain in values:
-                values.setdefault(f"{plain}_{lang}", values.pop(plain))
         if "duration_minutes" in values:
             values["duration"] = timedelta(minutes=values.pop("duration_minutes"))
         return values
@@ -149,6 +142,12 @@ class SeriesWriteSerializer(serializers.ModelSerializer):
 
 class SkipSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="The local date to skip (YYYY-MM-DD).")
+
+
+def _series_data(request, series) -> dict:
+    """The series as the caller may see it (annotated), with its upcoming sessions."""
+    series = series_list_for(request.user).get(pk=series.pk)
+    return SeriesDetailSerializer(series, context={"user": request.user}).data
 
 
 class SeriesListCreateView(GenericAPIView):
@@ -186,9 +185,7 @@ class SeriesListCreateView(GenericAPIView):
         series = series_services.series_create(
             actor=request.user, request=request, **values
         )
-        series = self.get_queryset().get(pk=series.pk)
-        data = SeriesDetailSerializer(series, context={"user": request.user}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(_series_data(request, series), status=status.HTTP_201_CREATED)
 
 
 class SeriesDetailView(GenericAPIView):
@@ -203,9 +200,7 @@ class SeriesDetailView(GenericAPIView):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def _answer(self, series):
-        series = self.get_queryset().get(pk=series.pk)
-        context = {"user": self.request.user}
-        return Response(SeriesDetailSerializer(series, context=context).data)
+        return Response(_series_data(self.request, series))
 
     @extend_schema(
         tags=["series"],
@@ -273,6 +268,4 @@ class SeriesSkipView(GenericAPIView):
             actor=request.user,
             request=request,
         )
-        series = series_list_for(request.user).get(pk=pk)
-        context = {"user": request.user}
-        return Response(SeriesDetailSerializer(series, context=context).data)
+        return Response(_series_data(request, series))

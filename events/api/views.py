@@ -12,7 +12,7 @@ from events.api.serializers import (
 )
 from events.caching import public_cached
 from events.selectors import event_list_for
-from spanglish.api.permissions import ReadOnlyOrOrganizer
+from spanglish.api.permissions import ORGANIZER_ROLES, ReadOnlyOrOrganizer, has_role
 
 
 class EventListCreateView(generics.ListCreateAPIView):
@@ -41,7 +41,7 @@ class EventListCreateView(generics.ListCreateAPIView):
         parameters=[EventFilterSerializer],
     )
     def get(self, request, *args, **kwargs):
-        if getattr(request.user, "is_organizer", False):
+        if has_role(request.user, *ORGANIZER_ROLES):
             return self.list(request, *args, **kwargs)
         # Everyone else sees the same published events: one answer, shared for a few
         # seconds (events/caching.py); the full URL (filters, page, host) is the key.
@@ -87,7 +87,7 @@ class EventDetailView(GenericAPIView):
         "organizers and admins see every status.",
     )
     def get(self, request, pk):
-        if getattr(request.user, "is_organizer", False):
+        if has_role(request.user, *ORGANIZER_ROLES):
             return Response(EventSerializer(self.get_object()).data)
         return Response(
             public_cached(

@@ -17,11 +17,8 @@ from passes.api.serializers import (
     UseSerializer,
 )
 from passes.models import Pass, PassProduct, PassStatus
+from spanglish.api.permissions import ORGANIZER_ROLES, has_role
 from spanglish.errors import ConflictError
-
-
-def _is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_organizer)
 
 
 def _with_details(qs):
@@ -59,7 +56,7 @@ class PassListView(generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         qs = Pass.objects.exclude(status=PassStatus.CANCELLED)
         wanted = filters.validated_data.get("user")
-        if _is_staff(self.request.user):
+        if has_role(self.request.user, *ORGANIZER_ROLES):
             if wanted:
                 qs = qs.filter(user_id=wanted)
         else:
@@ -91,7 +88,7 @@ class PassDetailView(GenericAPIView):
     )
     def get(self, request, pk):
         qs = Pass.objects.all()
-        if not _is_staff(request.user):
+        if not has_role(request.user, *ORGANIZER_ROLES):
             qs = qs.filter(user=request.user)
         pass_purchase = get_object_or_404(_with_details(qs), pk=pk)
         return Response(PassSerializer(pass_purchase).data)

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, status
+from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,14 +18,8 @@ from payments.providers import all_providers, get_provider
 from payments.providers.base import InvalidSignature, ProviderError
 from payments.selectors import user_can_see_payment, user_holds_ticket
 from spanglish.api.exceptions import error_body
-from spanglish.api.permissions import IsOrganizer
+from spanglish.api.permissions import ORGANIZER_ROLES, IsOrganizer, deny, has_role
 from tickets.models import Ticket
-
-
-def _deny(request):
-    if not request.user.is_authenticated:
-        raise exceptions.NotAuthenticated()
-    raise exceptions.PermissionDenied()
 
 
 class PaymentInitiateView(APIView):
@@ -45,11 +39,10 @@ class PaymentInitiateView(APIView):
         data = InitiateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = get_object_or_404(Ticket, pk=data.validated_data["ticket"])
-        is_staff = request.user.is_authenticated and request.user.is_organizer
-        if not is_staff and not user_holds_ticket(
+        if not has_role(request.user, *ORGANIZER_ROLES) and not user_holds_ticket(
             user=request.user, session=request.session, ticket=ticket
         ):
-            _deny(request)
+            deny(request)
         payment = services.payment_start(
             ticket=ticket, provider_code=data.validated_data["provider"]
         )
@@ -77,7 +70,7 @@ class PaymentDetailView(APIView):
         if not user_can_see_payment(
             user=request.user, session=request.session, payment=payment
         ):
-            _deny(request)
+            deny(request)
         return Response(PaymentSerializer(payment).data)
 
 

@@ -4,9 +4,12 @@ Anonymous requests get 401 (authentication is checked first); signed-in users
 without the role get 403.
 """
 
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
 from community.models import Role
+
+ORGANIZER_ROLES = (Role.ADMIN, Role.ORGANIZER)
+DOOR_STAFF_ROLES = (Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
 
 
 def has_role(user, *roles: str) -> bool:
@@ -15,13 +18,23 @@ def has_role(user, *roles: str) -> bool:
     )
 
 
+def deny(request):
+    """Refuse an object-level check: 401 when not signed in, 403 otherwise.
+
+    For views that let anyone through `permission_classes` because the holder
+    (e.g. a guest's browser session) is only known once the object is loaded."""
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    raise exceptions.PermissionDenied()
+
+
 class IsOrganizer(permissions.BasePermission):
     """Organizers and admins."""
 
     message = "Only organizers and admins may do this."
 
     def has_permission(self, request, view):
-        return has_role(request.user, Role.ADMIN, Role.ORGANIZER)
+        return has_role(request.user, *ORGANIZER_ROLES)
 
 
 class IsDoorStaff(permissions.BasePermission):
@@ -30,7 +43,7 @@ class IsDoorStaff(permissions.BasePermission):
     message = "Only door staff (volunteers, organizers and admins) may do this."
 
     def has_permission(self, request, view):
-        return has_role(request.user, Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
+        return has_role(request.user, *DOOR_STAFF_ROLES)
 
 
 class IsAdminRole(permissions.BasePermission):
@@ -51,4 +64,4 @@ class ReadOnlyOrOrganizer(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return has_role(request.user, Role.ADMIN, Role.ORGANIZER)
+        return has_role(request.user, *ORGANIZER_ROLES)

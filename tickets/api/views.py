@@ -10,10 +10,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from community.models import Role
 from community.services import user_get_or_create_by_email
 from events.models import Event
-from spanglish.api.permissions import IsDoorStaff, IsOrganizer, has_role
+from spanglish.api.permissions import (
+    DOOR_STAFF_ROLES,
+    ORGANIZER_ROLES,
+    IsDoorStaff,
+    IsOrganizer,
+    has_role,
+)
 from spanglish.errors import ConflictError
 from tickets import exports, services
 from tickets.api.serializers import (
@@ -27,10 +32,6 @@ from tickets.api.serializers import (
 )
 from tickets.api.throttles import AnonWriteThrottle, UserWriteThrottle
 from tickets.models import Ticket, TicketStatus, normalize_ticket_code
-
-
-def _is_door_staff(user) -> bool:
-    return has_role(user, Role.ADMIN, Role.ORGANIZER, Role.VOLUNTEER)
 
 
 class TicketBookView(GenericAPIView):
@@ -105,7 +106,7 @@ class TicketDetailView(GenericAPIView):
             pk=self.kwargs["pk"],
         )
         user = self.request.user
-        if ticket.user_id != user.pk and not _is_door_staff(user):
+        if ticket.user_id != user.pk and not has_role(user, *DOOR_STAFF_ROLES):
             # Members never learn that someone else's ticket exists.
             raise Http404
         return ticket
@@ -143,7 +144,7 @@ class TicketDetailView(GenericAPIView):
             if not result.ok:
                 raise ConflictError(result.message, code=result.outcome)
         else:
-            if not request.user.is_organizer:
+            if not has_role(request.user, *ORGANIZER_ROLES):
                 raise PermissionDenied(
                     _("Only organizers and admins may cancel tickets.")
                 )
