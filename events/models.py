@@ -68,20 +68,10 @@ def validate_time_zone(value: str) -> None:
         ) from exc
 
 
-class EventSeries(TimeStampedModel):
-    """A recurring event ("Intercambio, every Tuesday 19:00") that generates its
-    sessions as Event rows. Dates and times are wall-clock times in `time_zone`."""
+class EventDetails(TimeStampedModel):
+    """What an event and a series of events both describe: bilingual text, place,
+    price and seats."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    public_id = models.CharField(
-        _("public id"),
-        max_length=16,
-        unique=True,
-        default=new_public_id,
-        editable=False,
-    )
-    # Short enough that "<slug>-YYYY-MM-DD" fits a session's slug.
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description_es = models.TextField(_("description (Spanish)"), blank=True)
@@ -103,6 +93,37 @@ class EventSeries(TimeStampedModel):
     capacity = models.PositiveIntegerField(
         _("capacity"), default=20, validators=[MinValueValidator(1)]
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+
+class EventSeries(EventDetails):
+    """A recurring event ("Intercambio, every Tuesday 19:00") that generates its
+    sessions as Event rows. Dates and times are wall-clock times in `time_zone`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    public_id = models.CharField(
+        _("public id"),
+        max_length=16,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+    )
+    # Short enough that "<slug>-YYYY-MM-DD" fits a session's slug.
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -191,23 +212,11 @@ class EventSeries(TimeStampedModel):
             raise ValidationError(errors)
 
     @property
-    def title(self) -> str:
-        return translated(self, "title")
-
-    @property
-    def description(self) -> str:
-        return translated(self, "description")
-
-    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    @property
-    def is_free(self) -> bool:
-        return self.price == 0
 
-
-class Event(TimeStampedModel):
+class Event(EventDetails):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     public_id = models.CharField(
         _("public id"),
@@ -217,29 +226,8 @@ class Event(TimeStampedModel):
         editable=False,
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_es = models.TextField(_("description (Spanish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
-    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
-    venue_address = models.CharField(_("address"), max_length=300, blank=True)
-    map_url = models.URLField(_("map link"), max_length=500, blank=True)
-    price = models.DecimalField(
-        _("price"),
-        max_digits=10,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("0 means free."),
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, default=settings.DEFAULT_CURRENCY
-    )
-    capacity = models.PositiveIntegerField(
-        _("capacity"), default=20, validators=[MinValueValidator(1)]
-    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -359,18 +347,6 @@ class Event(TimeStampedModel):
                 ) % {"code": code, "digits": currency.minor_units(code)}
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def title(self) -> str:
-        return translated(self, "title")
-
-    @property
-    def description(self) -> str:
-        return translated(self, "description")
-
-    @property
-    def is_free(self) -> bool:
-        return self.price == 0
 
     @property
     def is_past(self) -> bool:
