@@ -339,6 +339,9 @@ REST_FRAMEWORK = {
     # DRF's own client-IP logic honours the same trusted proxy count.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The format is chosen by the path (attendees.csv / .xlsx) or Accept, never by a
+    # `?format=` query parameter that would widen every operation's contract.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(
