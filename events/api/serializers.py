@@ -5,6 +5,18 @@ from events.models import Event, EventStatus
 from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
 from spanglish.api.serializers import QueryParamsSerializer
 
+# What an event and a series both describe (events.models.EventDetails), in the
+# order every representation lists them.
+TEXT_FIELDS = ["title_es", "title_en", "description_es", "description_en"]
+PLACE_AND_PRICE_FIELDS = [
+    "venue_name",
+    "venue_address",
+    "map_url",
+    "price",
+    "currency",
+    "capacity",
+]
+
 
 class SiteUrlMixin:
     """`url`: the object's page as a full address (events and series alike)."""
@@ -44,18 +56,10 @@ class EventSerializer(SiteUrlMixin, serializers.ModelSerializer):
             "slug",
             "title",
             "description",
-            "title_es",
-            "title_en",
-            "description_es",
-            "description_en",
+            *TEXT_FIELDS,
             "starts_at",
             "ends_at",
-            "venue_name",
-            "venue_address",
-            "map_url",
-            "price",
-            "currency",
-            "capacity",
+            *PLACE_AND_PRICE_FIELDS,
             "seats_left",
             "status",
             "url",
@@ -80,18 +84,10 @@ class EventWriteSerializer(DefaultLanguageTextMixin, serializers.ModelSerializer
             "slug",
             "title",
             "description",
-            "title_es",
-            "title_en",
-            "description_es",
-            "description_en",
+            *TEXT_FIELDS,
             "starts_at",
             "ends_at",
-            "venue_name",
-            "venue_address",
-            "map_url",
-            "price",
-            "currency",
-            "capacity",
+            *PLACE_AND_PRICE_FIELDS,
             "status",
         ]
         extra_kwargs = {"slug": {"required": False, "validators": []}}

@@ -9,7 +9,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from events import series as series_services
-from events.api.serializers import DefaultLanguageTextMixin, SiteUrlMixin
+from events.api.serializers import (
+    PLACE_AND_PRICE_FIELDS,
+    TEXT_FIELDS,
+    DefaultLanguageTextMixin,
+    SiteUrlMixin,
+)
 from events.models import EventSeries
 from events.series_selectors import series_list_for, series_upcoming_sessions
 from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
@@ -49,16 +54,8 @@ class SeriesSerializer(SiteUrlMixin, serializers.ModelSerializer):
             "slug",
             "title",
             "description",
-            "title_es",
-            "title_en",
-            "description_es",
-            "description_en",
-            "venue_name",
-            "venue_address",
-            "map_url",
-            "price",
-            "currency",
-            "capacity",
+            *TEXT_FIELDS,
+            *PLACE_AND_PRICE_FIELDS,
             "time_zone",
             "frequency",
             "start_date",
@@ -111,16 +108,8 @@ class SeriesWriteSerializer(DefaultLanguageTextMixin, serializers.ModelSerialize
             "slug",
             "title",
             "description",
-            "title_es",
-            "title_en",
-            "description_es",
-            "description_en",
-            "venue_name",
-            "venue_address",
-            "map_url",
-            "price",
-            "currency",
-            "capacity",
+            *TEXT_FIELDS,
+            *PLACE_AND_PRICE_FIELDS,
             "time_zone",
             "frequency",
             "start_date",
