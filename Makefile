@@ -7,7 +7,7 @@ PORT ?= 8000
 # Two workers: the suite (browser tests included) takes about half the time on 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install migrate seed serve worker lint format bench messages check-deploy clean browser fuzz
+.PHONY: run test install migrate seed serve worker scheduler lint format bench messages check-deploy clean browser fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(bin/find-python) && echo "Using $$python" && \
@@ -35,6 +35,9 @@ serve:
 
 worker: install ## Run the background task worker (production uses TASKS_BACKEND=database)
 	$(PY) manage.py db_worker
+
+scheduler: install ## Run the scheduler of periodic jobs (queues them for the worker)
+	$(PY) manage.py crontask --no-heartbeat
 
 test: install .env browser ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
 	$(PY) -m pytest $(PYTEST_ARGS)

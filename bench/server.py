@@ -13,11 +13,11 @@ from bench import env
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def manage(*args: str) -> None:
+def manage(*args: str, environ: dict | None = None) -> None:
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env.ENV},
+        env={**os.environ, **env.ENV, **(environ or {})},
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -39,6 +39,7 @@ def running_server(
     workers: int | None = None,
     threads: int | None = None,
     port: int = env.BENCH_PORT,
+    environ: dict | None = None,
 ):
     """Start gunicorn with the project's gunicorn.conf.py (the production settings:
     (2 × cores) + 1 workers, 2 threads each), wait until /healthz answers, yield the
@@ -46,7 +47,9 @@ def running_server(
 
     Worker recycling (max_requests) is off: at benchmark rates it would restart a
     worker every few seconds, which real traffic never does. The server's output (one
-    access-log line per request, as in production) goes to var/bench/gunicorn.log."""
+    access-log line per request, as in production) goes to var/bench/gunicorn.log.
+    `environ` overrides the benchmark environment (the fault drill's own database and
+    Redis)."""
     base = f"http://127.0.0.1:{port}"
     LOG.parent.mkdir(parents=True, exist_ok=True)
     log = LOG.open("ab")
@@ -65,7 +68,7 @@ def running_server(
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "spanglish.wsgi"],
         cwd=ROOT,
-        env={**os.environ, **env.ENV, **overrides},
+        env={**os.environ, **env.ENV, **overrides, **(environ or {})},
         stdout=log,
         stderr=log,
     )

@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from community import privacy, services
-from community.models import AuditLog, LanguageSkill, User
+from community.models import AuditLog, LanguageSkill, Role, User
+from community.two_factor import two_factor_reset
 from spanglish.admin import ReadOnlyAdmin
+from spanglish.errors import ConflictError
 from tickets.selectors import no_show_count, with_no_show_count
 
 
@@ -117,19 +124,54 @@ class UserAdmin(BaseUserAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        role = obj.role
-        if change and "role" in form.changed_data:
-            obj.role = form.initial.get("role", role)
-            super().save_model(request, obj, form, change)
-            services.user_set_role(
-                user=obj, role=role, actor=request.user, request=request
+        # Activity and role go through their services first: they lock the admins'
+        # rows before this one and refuse (ConflictError, shown by changeform_view)
+        # to demote or deactivate oneself or the last active admin.
+        if change and "is_active" in form.changed_data:
+            services.user_set_active(
+                user=obj, active=obj.is_active, actor=request.user, request=request
             )
-        else:
-            super().save_model(request, obj, form, change)
-            if not change:
-                services.user_set_role(
-                    user=obj, role=role, actor=request.user, request=request
+        if change and "role" in form.changed_data:
+            services.user_set_role(
+                user=obj, role=obj.role, actor=request.user, request=request
+            )
+        if not change and obj.email_verified_at is None:
+            # An address staff type in is theirs to vouch for: usable at once.
+            obj.email_verified_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.user_set_role(
+                user=obj, role=obj.role, actor=request.user, request=request
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConflictError as exc:  # rolled back whole by the view's transaction
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_deleted_objects(self, objs, request):
+        # Refused on the confirmation page already (before anything is logged);
+        # user_erase checks again under the lock.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        for user in objs:
+            try:
+                services.user_ensure_admin_remains(
+                    user=user, stays_admin=False, lock=False
                 )
+            except ConflictError as exc:
+                protected = [*protected, f"{user}: {exc.message}"]
+        return deleted, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ConflictError as exc:  # lost a race with another admin's change
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         # Deleting a member anonymises them: payments must keep their ticket.
@@ -137,7 +179,35 @@ class UserAdmin(BaseUserAdmin):
 
     def delete_queryset(self, request, queryset):
         for user in queryset:
-            privacy.user_erase(user=user, actor=request.user, request=request)
+            try:
+                privacy.user_erase(user=user, actor=request.user, request=request)
+            except ConflictError as exc:  # lost a race with another admin's change
+                self.message_user(request, f"{user}: {exc.message}", messages.ERROR)
+
+    # --- Two-factor reset (community.two_factor), for staff who lost their phone ---
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description=_("Reset two-factor sign-in (lost phone)"),
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            try:
+                two_factor_reset(user=user, actor=request.user, request=request)
+            except (ValidationError, PermissionDenied) as exc:
+                refusal = " ".join(getattr(exc, "messages", None) or [str(exc)])
+                self.message_user(request, f"{user}: {refusal}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(user)s: two-factor sign-in reset; they were emailed.")
+                    % {"user": user},
+                    messages.SUCCESS,
+                )
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.role == Role.ADMIN
 
 
 @admin.register(AuditLog)
@@ -170,3 +240,10 @@ class AuditLogAdmin(ReadOnlyAdmin):
     actions = None  # no bulk delete, not even for superusers
     date_hierarchy = "timestamp"
     readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+
+# Two-factor devices hold their users' secrets: not browsable in admin (the reset
+# action above is the way to clear them).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -3,8 +3,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from community.mail import absolute_url, account_email_send
+from community import services
+from community.mail import account_email_send
 from community.models import LanguageLevel, User
+from community.ratelimit import rate_limit_exceeded
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -15,7 +17,28 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("That email and password do not match an account."),
         "inactive": _("This account is inactive."),
+        "email_unverified": _(
+            "Please confirm your email address first — we sent you a new link."
+        ),
     }
+
+    def confirm_login_allowed(self, user):
+        """Rules once the password is right (a wrong one gets "do not match" before
+        this, so the answer tells nothing to someone who does not know it). Later
+        rules (a second factor) go here too.
+
+        Until its address is proven an account is not usable by password: anyone
+        could have registered someone else's address (pre-hijacking).
+        """
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None:
+            if not rate_limit_exceeded(request=self.request, scope="verify"):
+                services.user_resend_verification(
+                    user=user, language=translation.get_language()
+                )
+            raise forms.ValidationError(
+                self.error_messages["email_unverified"], code="email_unverified"
+            )
 
 
 class SignupForm(forms.Form):
@@ -31,7 +54,7 @@ class SignupForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not a common word or only numbers."),
+        help_text=_("At least 12 characters, not a common word or only numbers."),
     )
     marketing_consent = forms.BooleanField(
         label=_("Send me news about upcoming events by email"),
@@ -63,22 +86,17 @@ class AccountPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        # context["uid"] and context["token"] are ignored on purpose: a working reset
+        # link is never logged; the worker mints a fresh one when it sends.
         user = context["user"]
         language = translation.get_language() or user.language
         account_email_send(
             to=to_email,
             template="password_reset",
-            context={
-                "name": user.get_short_name(),
-                "url": absolute_url(
-                    "community:password_reset_confirm",
-                    language=language,
-                    uidb64=context["uid"],
-                    token=context["token"],
-                ),
-            },
+            context={"name": user.get_short_name()},
             language=language,
             user=user,
+            link="password_reset",
         )
 
 
@@ -96,15 +114,39 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class EmailChangeForm(forms.Form):
-    new_email = forms.EmailField(
-        label=_("New email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+class ReauthForm(forms.Form):
+    """Asks for the current password before a sensitive change. A member without
+    a password has no field here: views let them through only shortly after a
+    sign-in by emailed link (see views.recently_signed_in_by_link)."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():
+            del self.fields["current_password"]
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("That is not your current password."), code="password_incorrect"
+            )
+        return password
+
+
+class EmailChangeForm(ReauthForm):
+    new_email = forms.EmailField(
+        label=_("New email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["new_email", "current_password"]
 
     def clean_new_email(self):
         email = self.cleaned_data["new_email"].strip().lower()
@@ -113,10 +155,22 @@ class EmailChangeForm(forms.Form):
         return email
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(ReauthForm):
     confirm = forms.BooleanField(
         label=_("I understand that my account and personal data will be erased."),
         required=True,
+    )
+
+    field_order = ["confirm", "current_password"]
+
+
+class ConfirmSignupForm(forms.Form):
+    """The page a verification link opens: the registrant types their password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 

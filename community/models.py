@@ -6,6 +6,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from spanglish.db import TimeStampedModel
@@ -47,6 +48,11 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
     def create_superuser(self, email, password=None, **extra):
         extra["role"] = Role.ADMIN
+        # Whoever runs createsuperuser chose the address: proven by construction.
+        extra.setdefault("email_verified_at", timezone.now())
+        # `createsuperuser --noinput` passes no name; the address's local part will do.
+        if not extra.get("name") and email:
+            extra["name"] = email.split("@", 1)[0]
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
@@ -84,12 +90,16 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         _("news consent changed at"), null=True, blank=True
     )
     anonymised_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
+    # Bumped by community.sessions.user_revoke_sessions: sessions (through
+    # get_session_auth_hash) and API tokens (an "auth_epoch" claim) carry it, so
+    # every one of them dies when it changes.
+    auth_epoch = models.PositiveIntegerField(_("sign-in generation"), default=0)
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = ["name"]
+    REQUIRED_FIELDS = []  # createsuperuser: the name defaults (create_superuser)
 
     class Meta:
         verbose_name = _("user")
@@ -122,6 +132,16 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django hashes only the password; the epoch makes "sign out everywhere"
+        # possible without touching it (a role or email change keeps the password).
+        return salted_hmac(
+            "community.User.get_session_auth_hash",
+            f"{self.password}|{self.auth_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self):
         return (self.name or self.email).split(" ")[0]

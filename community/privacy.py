@@ -14,10 +14,17 @@ from django.utils import timezone
 from community.audit import audit_record
 from community.models import AuditLog, Role, User
 from community.roles import apply_role_groups
+from community.services import user_ensure_admin_remains
+from community.sessions import user_revoke_sessions
 
 ERASED_NAME = "Deleted member"
 # Audit entries whose `changes` hold personal data (addresses, names, phones).
 PERSONAL_AUDIT_ACTIONS = ("user.email_changed", "user.profile_changed")
+# How the data export names anyone other than the member who acted on their account.
+STAFF_LABEL = "Spanglish team"
+# Email log columns that are delivery internals, not the member's data (a mail
+# server's error may quote other addresses; headers and keys are plumbing).
+EMAIL_LOG_INTERNAL = {"error", "headers", "key", "attempts"}
 # Related rows that only make sense with the person (waiting lists, feed tokens,
 # email logs of other apps…) are deleted with CASCADE semantics; these are kept.
 KEEP_APPS = {
@@ -71,7 +78,14 @@ def user_export_data(*, user: User) -> dict:
         condition = Q(user=user)
         for name in _email_fields(model):
             condition |= Q(**{f"{name}__iexact": user.email})
-        emails[model._meta.label_lower] = list(model.objects.filter(condition).values())
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.name not in EMAIL_LOG_INTERNAL
+        ]
+        emails[model._meta.label_lower] = list(
+            model.objects.filter(condition).values(*fields)
+        )
     audit = AuditLog.objects.filter(_about_user(user)).order_by("timestamp")
     return {
         "profile": {
@@ -89,7 +103,11 @@ def user_export_data(*, user: User) -> dict:
             "news_by_email": user.marketing_consent,
             "news_by_email_changed_at": user.marketing_consent_at,
             "history": [
-                {"at": entry.timestamp, "action": entry.action}
+                {
+                    "at": entry.timestamp,
+                    "action": entry.action,
+                    "by": _export_actor(entry, user=user),
+                }
                 for entry in audit
                 if entry.action.startswith("user.consent_")
             ],
@@ -114,17 +132,32 @@ def user_export_data(*, user: User) -> dict:
         ],
         "passes": _export_passes(user),
         "emails": emails,
-        "audit_entries": [
-            {
-                "at": entry.timestamp,
-                "action": entry.action,
-                "actor": entry.actor_label,
-                "target": entry.target_label,
-                "ip_address": entry.ip_address,
-                "changes": entry.changes,
-            }
-            for entry in audit
-        ],
+        "audit_entries": [_export_audit_entry(entry, user=user) for entry in audit],
+    }
+
+
+def _export_actor(entry: AuditLog, *, user: User) -> str:
+    if entry.actor_id == user.pk:
+        return entry.actor_label
+    # Staff who acted on the account are not named: their address is theirs.
+    return STAFF_LABEL if entry.actor_id or entry.actor_label else ""
+
+
+def _export_audit_entry(entry: AuditLog, *, user: User) -> dict:
+    """An audit entry as the member may see it: what happened and when. Only their
+    own actions keep the IP address they came from; what they did to someone else's
+    records keeps no detail of those (a volunteer's export names no guests)."""
+    by_member = entry.actor_id == user.pk
+    about_member = (
+        entry.target_type == User._meta.label_lower and entry.target_id == str(user.pk)
+    )
+    return {
+        "at": entry.timestamp,
+        "action": entry.action,
+        "actor": _export_actor(entry, user=user),
+        "target": entry.target_label if about_member else entry.target_type,
+        "ip_address": entry.ip_address if by_member else None,
+        "changes": entry.changes if about_member else {},
     }
 
 
@@ -186,32 +219,19 @@ def _erase_email_logs(user: User, email: str) -> None:
         model._base_manager.filter(condition).delete()
 
 
-def _end_sessions_and_tokens(user: User) -> None:
-    # The password hash changes below, which already ends every Django session
-    # (each one carries a hash of it); refresh tokens are blacklisted here.
-    from rest_framework_simplejwt.token_blacklist.models import (
-        BlacklistedToken,
-        OutstandingToken,
-    )
-
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(
-        blacklistedtoken__isnull=False
-    )
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding],
-        ignore_conflicts=True,
-    )
-
-
 @transaction.atomic
 def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
     """Erase a member's personal data; keep anonymised tickets, passes and payments
-    for the accounts (provider payloads emptied). Ends their sessions and API tokens. Audited. Idempotent."""
+    for the accounts (provider payloads emptied). Ends their sessions and API tokens. Audited. Idempotent.
+
+    The last active admin cannot be erased (ConflictError): the active admins' rows
+    are locked before the user's, as for a demotion."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from payments.models import Payment
     from tickets.models import Ticket
 
+    user_ensure_admin_remains(user=user, stays_admin=False)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.anonymised_at is not None:
         return user
@@ -231,7 +251,7 @@ def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
 
     _delete_personal_relations(user)
     _erase_email_logs(user, email)
-    _end_sessions_and_tokens(user)
+    user_revoke_sessions(user=user)  # `user` keeps the new epoch for save() below
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=email).delete()
 

@@ -3,33 +3,42 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import tokens
 from community.audit import audit_record
-from community.mail import absolute_url, account_email_send
+from community.mail import account_email_send
 from community.models import Role, User
 from community.roles import apply_role_groups
+from community.sessions import user_revoke_sessions
+from spanglish.errors import ConflictError
+
+
+def _validate_new_password(*, password: str, email: str, name: str) -> None:
+    candidate = User(email=email, name=name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 @transaction.atomic
 def user_register(
     *, email: str, password: str, name: str = "", language: str = ""
 ) -> User:
-    """Create a member with a password that passes the validators."""
+    """Create a member with a password that passes the validators. The address is
+    unproven: the password does not sign in until it is (see user_confirm_signup)."""
     email = User.objects.normalize_email(email).strip().lower()
+    # The password is judged before the address, against the candidate only, so
+    # the answer is the same whether or not the address has an account.
+    _validate_new_password(password=password, email=email, name=name)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
             {"email": _("An account with this email already exists.")}
         )
-    candidate = User(email=email, name=name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
     fields = {"name": name}
     if language:
         fields["language"] = language
@@ -62,18 +71,60 @@ def user_get_or_create_by_email(
     return user, True
 
 
+def _active_admin_ids(*, lock: bool) -> list:
+    admins = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk")
+    if lock:
+        # Ordered by id, so every transaction takes these locks in the same order;
+        # no_key leaves foreign-key checks (audit entries naming an admin) unblocked.
+        admins = admins.select_for_update(no_key=True)
+    return list(admins.values_list("pk", flat=True))
+
+
+def user_ensure_admin_remains(
+    *, user: User, stays_admin: bool, lock: bool = True
+) -> None:
+    """Raise ConflictError if `user` is the last active admin and is about to stop
+    being one (demoted, deactivated or erased).
+
+    Locks the active admins' rows before counting them, so two admins demoting each
+    other at once are serialised and the second one is refused; call it before
+    locking the user's own row. `lock=False` only previews (admin confirmation pages).
+    """
+    if stays_admin:
+        return
+    if _active_admin_ids(lock=lock) == [user.pk]:
+        raise ConflictError(
+            _(
+                "The site needs at least one active admin: make someone else an "
+                "admin first."
+            ),
+            code="last_admin",
+        )
+
+
 @transaction.atomic
 def user_set_role(
     *, user: User, role: str, actor: User | None = None, request=None
 ) -> User:
-    """Change a user's role, its admin flags and groups; audited."""
+    """Change a user's role, its admin flags and groups; audited.
+
+    Nobody changes their own role, and the last active admin stays one
+    (ConflictError); the active admins' rows, then the user's, are locked first.
+    """
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    before = user.role
+    user_ensure_admin_remains(user=user, stays_admin=role == Role.ADMIN)
+    before = User.objects.select_for_update().get(pk=user.pk).role
+    if before != role and actor is not None and actor.pk == user.pk:
+        raise ConflictError(
+            _("You cannot change your own role. Ask another admin."),
+            code="own_account",
+        )
     user.role = role
-    user.save()
+    user.save(update_fields=["role", "is_staff", "is_superuser", "updated_at"])
     apply_role_groups(user)
     if before != role:
+        user_revoke_sessions(user=user)
         audit_record(
             action="user.role_changed",
             actor=actor,
@@ -81,6 +132,36 @@ def user_set_role(
             changes={"role": [before, role]},
             request=request,
         )
+    return user
+
+
+@transaction.atomic
+def user_set_active(
+    *, user: User, active: bool, actor: User | None = None, request=None
+) -> User:
+    """Deactivate (ending their sessions and tokens) or reactivate an account;
+    audited. Nobody deactivates themselves, and the last active admin stays active
+    (ConflictError); locks as user_set_role does."""
+    user_ensure_admin_remains(user=user, stays_admin=active)
+    before = User.objects.select_for_update().get(pk=user.pk).is_active
+    if before and not active and actor is not None and actor.pk == user.pk:
+        raise ConflictError(
+            _("You cannot deactivate your own account. Ask another admin."),
+            code="own_account",
+        )
+    user.is_active = active
+    if before == active:
+        return user
+    user.save(update_fields=["is_active", "updated_at"])
+    if not active:
+        user_revoke_sessions(user=user)
+    audit_record(
+        action="user.reactivated" if active else "user.deactivated",
+        actor=actor,
+        target=user,
+        changes={"is_active": [before, active]},
+        request=request,
+    )
     return user
 
 
@@ -99,20 +180,16 @@ def _send_on_commit(**kwargs) -> None:
 
 
 def user_send_verification(*, user: User, language: str = "") -> None:
-    """Email a link that confirms the address (after commit)."""
-    token = tokens.make_token(user=user, purpose="verify")
+    """Email a link that confirms the address (after commit; the worker mints the
+    link when it sends, the log keeps a placeholder)."""
     language = _language(user, language)
     _send_on_commit(
         to=user.email,
         template="verify_email",
-        context={
-            "name": user.get_short_name(),
-            "url": absolute_url(
-                "community:verify_email", language=language, token=token
-            ),
-        },
+        context={"name": user.get_short_name()},
         language=language,
         user=user,
+        link="verify",
     )
 
 
@@ -123,18 +200,17 @@ def user_send_login_link(*, email: str, language: str = "", reason: str = "") ->
     if user is None:
         return
     language = _language(user, language)
-    token = tokens.make_token(user=user, purpose="login")
     _send_on_commit(
         to=user.email,
         template="login_link",
         context={
             "name": user.get_short_name(),
-            "url": absolute_url("community:login_link", language=language, token=token),
             "minutes": settings.SIGN_IN_LINK_MINUTES,
             "reason": reason,
         },
         language=language,
         user=user,
+        link="login",
     )
 
 
@@ -145,16 +221,27 @@ def user_signup(
     """Create a member and email a verification link; if the address already has an
     account, email its owner a sign-in link instead. Returns the new user or None.
 
-    The password is hashed on both paths so the answer takes as long either way.
+    Nothing in the answer depends on the address: the password validators run
+    first on both paths (against the same candidate), and the password is hashed
+    on both, so a weak password is refused alike and a good one takes as long.
     """
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        make_password(password)
-        user_send_login_link(email=email, language=language, reason="signup")
-        return None
-    user = user_register(email=email, password=password, name=name, language=language)
-    user_send_verification(user=user, language=language)
-    return user
+    _validate_new_password(password=password, email=email, name=name)
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            user = user_register(
+                email=email, password=password, name=name, language=language
+            )
+        except ValidationError as exc:
+            if "email" not in exc.message_dict:
+                raise
+            # A concurrent sign-up took the address: answer as for any existing one.
+        else:
+            user_send_verification(user=user, language=language)
+            return user
+    make_password(password)
+    user_send_login_link(email=email, language=language, reason="signup")
+    return None
 
 
 @transaction.atomic
@@ -172,23 +259,138 @@ def user_verify_email(*, user: User, email: str) -> User:
     return user
 
 
+# --- Proving an address, and what it does to a password set before -----------------
+#
+# Anyone can register someone else's address with a password of their own. So a
+# password signs in only once the address is proven, and whoever proves it without
+# knowing that password (reset link, sign-in link, "I did not sign up") drops it,
+# and every session and token made while it was unproven.
+
+VERIFY_RESEND_SECONDS = 5 * 60
+
+
+def unverified_login_message() -> str:
+    return _("Please confirm your email address first — we sent you a new link.")
+
+
+def user_resend_verification(*, user: User, language: str = "") -> bool:
+    """Email a fresh verification link, at most one per account every few minutes
+    (so signing in again and again cannot flood an inbox). True if one was sent."""
+    if user.email_verified_at is not None:
+        return False
+    if not cache.add(f"verify-resend:{user.pk}", 1, timeout=VERIFY_RESEND_SECONDS):
+        return False
+    user_send_verification(user=user, language=language)
+    return True
+
+
+@transaction.atomic
+def user_confirm_signup(*, user: User, email: str, password: str) -> User:
+    """The verification link's page: the registrant types the password they chose,
+    which proves they are the one who set it; then it is kept and works."""
+    if not user.check_password(password):
+        raise ValidationError(
+            {"password": _("That is not the password of this account.")}
+        )
+    return user_verify_email(user=user, email=email)
+
+
+@transaction.atomic
+def user_claim_address(*, user: User, email: str) -> User:
+    """The address's owner proved it with a link but not the password (sign-in link,
+    or "I did not create this account"): if it was unproven, the password set
+    before and every session and token are dropped, then the address is verified.
+    Locks the user row."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email != email:
+        raise ValidationError(
+            _("This link is for an address the account no longer uses.")
+        )
+    if user.email_verified_at is not None:
+        return user
+    had_password = user.has_usable_password()
+    user.set_unusable_password()
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["password", "email_verified_at", "updated_at"])
+    user_revoke_sessions(user=user)
+    audit_record(
+        action="user.email_verified",
+        actor=user,
+        target=user,
+        changes={"password_dropped": had_password},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(
+    *, user: User, password: str, reset: bool = False, request=None
+) -> User:
+    """Set a new password (validated by the caller's form), sign the user out
+    everywhere and tell their address. `reset`: set through an emailed link, which
+    proves the address. Locks the user row; the notice goes after commit."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    fields = ["password", "updated_at"]
+    if reset and user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
+    user_revoke_sessions(user=user)
+    audit_record(
+        action="user.password_changed",
+        actor=user,
+        target=user,
+        changes={"by": "reset" if reset else "change"},
+        request=request,
+    )
+    _send_on_commit(
+        to=user.email,
+        template="password_changed",
+        context={"name": user.get_short_name()},
+        language=_language(user, ""),
+        user=user,
+    )
+    return user
+
+
 @transaction.atomic
 def user_set_marketing_consent(
-    *, user: User, consent: bool, source: str = "profile", request=None
+    *,
+    user: User,
+    consent: bool,
+    actor: User | None = None,
+    source: str = "profile",
+    request=None,
 ) -> User:
     """Give or withdraw consent to news by email; the time is kept on the user and
-    the history in the audit trail."""
+    the history in the audit trail, under whoever acted (the member by default).
+
+    Consent is the member's own to give: anyone else gets PermissionDenied. Staff
+    may record a withdrawal (a member asked at the door), audited with source "staff".
+    """
+    by_staff = actor is not None and actor.pk != user.pk
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.marketing_consent == consent:
         return user
+    if consent and by_staff:
+        raise PermissionDenied(
+            _(
+                "Only the member can give consent to news by email; staff can only "
+                "record a withdrawal."
+            )
+        )
     user.marketing_consent = consent
     user.marketing_consent_at = timezone.now()
     user.save(update_fields=["marketing_consent", "marketing_consent_at", "updated_at"])
     audit_record(
         action="user.consent_given" if consent else "user.consent_withdrawn",
-        actor=user,
+        actor=actor if by_staff else user,
         target=user,
-        changes={"marketing_consent": [not consent, consent], "source": source},
+        changes={
+            "marketing_consent": [not consent, consent],
+            "source": "staff" if by_staff else source,
+        },
         request=request,
     )
     return user
@@ -226,7 +428,7 @@ def user_update_profile(
         )
     if consent is not None:
         locked = user_set_marketing_consent(
-            user=locked, consent=consent, request=request
+            user=locked, consent=consent, actor=actor, request=request
         )
     return locked
 
@@ -234,21 +436,17 @@ def user_update_profile(
 def user_request_email_change(
     *, user: User, new_email: str, language: str = ""
 ) -> None:
-    """Send a confirmation link to the new address; nothing changes until it is used."""
+    """Send a confirmation link to the new address; nothing changes until it is used.
+    The link (for the address it is sent to) is minted by the worker at send time."""
     new_email = User.objects.normalize_email(new_email).strip().lower()
     language = _language(user, language)
-    token = tokens.make_token(user=user, purpose="email_change", new=new_email)
     _send_on_commit(
         to=new_email,
         template="email_change",
-        context={
-            "name": user.get_short_name(),
-            "url": absolute_url(
-                "community:email_change_confirm", language=language, token=token
-            ),
-        },
+        context={"name": user.get_short_name()},
         language=language,
         user=user,
+        link="email_change",
     )
 
 
@@ -269,11 +467,20 @@ def user_change_email(*, user: User, new_email: str, request=None) -> User:
         raise ValidationError(
             _("This address already belongs to another account.")
         ) from exc
+    user_revoke_sessions(user=user)
     audit_record(
         action="user.email_changed",
         actor=user,
         target=user,
         changes={"email": [before, new_email]},
         request=request,
+    )
+    # The old address hears of it: if this was not its owner, they can act.
+    _send_on_commit(
+        to=before,
+        template="email_changed_notice",
+        context={"name": user.get_short_name()},
+        language=_language(user, ""),
+        user=user,
     )
     return user

@@ -1,14 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from community import forms, views
+from community import forms, two_factor_views, views
 
 app_name = "community"
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        # Django's LoginView, with the two-factor code step after the password.
+        two_factor_views.LoginView.as_view(
             template_name="community/login.html",
             authentication_form=forms.EmailAuthenticationForm,
             redirect_authenticated_user=True,
@@ -31,10 +32,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="community/password_reset_confirm.html",
-            success_url=reverse_lazy("community:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -44,6 +42,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("password/", views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
     path("tickets/", views.my_tickets, name="tickets"),
     path("email/", views.email_change, name="email_change"),
@@ -55,4 +54,14 @@ urlpatterns = [
     path("privacy/", views.privacy_page, name="privacy"),
     path("privacy/my-data.json", views.data_export, name="data_export"),
     path("delete/", views.account_delete, name="delete"),
+    # Two-factor sign-in (staff): the code step, and the app's set-up and removal.
+    path("two-factor/", two_factor_views.manage, name="two_factor"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
 ]

@@ -2,11 +2,14 @@
 change, data download and account deletion. Thin: forms validate, services act."""
 
 import json
+import time
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -20,9 +23,12 @@ from community import forms, privacy, services, tokens
 from community.audit import audit_record
 from community.languages import user_set_languages
 from community.ratelimit import rate_limit_exceeded, rate_limited_response
+from community.two_factor import two_factor_required_step
+from spanglish.errors import ConflictError
 from tickets.models import Ticket
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LINK_SIGN_IN_SESSION_KEY = "community_link_sign_in_at"
 
 
 def _email_sent(request, email: str):
@@ -82,25 +88,124 @@ def login_link(request, token):
         return render(request, "community/link_invalid.html", status=400)
     user, _payload = found
     if request.method == "POST":
-        login(request, user, backend=LOGIN_BACKEND)  # updates last_login: link dies
-        if user.email_verified_at is None:
-            # Opening a link sent to the address proves it is theirs.
-            services.user_verify_email(user=user, email=user.email)
+        # Opening a link sent to the address proves it is theirs; a password set
+        # while it was unproven is someone else's guess and goes (with its sessions).
+        user = services.user_claim_address(user=user, email=user.email)
+        # Staff with an authenticator app give its code before they are signed in.
+        code_step = two_factor_required_step(
+            request=request,
+            user=user,
+            backend=LOGIN_BACKEND,
+            next_url=reverse_lazy("community:profile"),
+        )
+        if code_step is not None:
+            return code_step
+        _login_by_link(request, user)  # updates last_login: the link dies
         return redirect("community:profile")
     return render(request, "community/login_link_confirm.html", {"account": user})
 
 
+def _login_by_link(request, user) -> None:
+    login(request, user, backend=LOGIN_BACKEND)
+    request.session[LINK_SIGN_IN_SESSION_KEY] = time.time()
+
+
+def _two_factor_step(request, user, next_name: str):
+    # Staff with an authenticator app give its code before they are signed in.
+    return two_factor_required_step(
+        request=request,
+        user=user,
+        backend=LOGIN_BACKEND,
+        next_url=reverse_lazy(next_name),
+    )
+
+
+def recently_signed_in_by_link(request) -> bool:
+    """Members without a password prove it is them, before changing their address
+    or password or deleting the account, by having signed in with an emailed link
+    in the last FRESH_SIGN_IN_MINUTES."""
+    signed_in_at = request.session.get(LINK_SIGN_IN_SESSION_KEY)
+    return (
+        isinstance(signed_in_at, int | float)
+        and time.time() - signed_in_at < settings.FRESH_SIGN_IN_MINUTES * 60
+    )
+
+
+def _reauthenticated(request) -> bool:
+    # Members with a password type it into the form (forms.ReauthForm).
+    return request.user.has_usable_password() or recently_signed_in_by_link(request)
+
+
+def _reauth_needed(request):
+    status = 403 if request.method == "POST" else 200
+    return render(
+        request,
+        "community/reauth_needed.html",
+        {"minutes": settings.FRESH_SIGN_IN_MINUTES},
+        status=status,
+    )
+
+
 def verify_email(request, token):
+    """GET shows a page; the registrant types the password they chose (kept, and
+    signed in), or says they do not know it (dropped: whoever registered this
+    address may not have been its owner). Opening the link alone changes nothing."""
     found = tokens.read_token(
         token=token, purpose="verify", max_age=tokens.VERIFY_MAX_AGE
     )
     if found is None:
         return render(request, "community/link_invalid.html", status=400)
     user, _payload = found
-    services.user_verify_email(user=user, email=user.email)
-    messages.success(request, _("Thank you: your email address is confirmed."))
-    return redirect(
-        "community:profile" if request.user.is_authenticated else "community:login"
+    if user.email_verified_at is not None:
+        # Used once already: it never signs anyone in again.
+        messages.success(request, _("Your email address is already confirmed."))
+        return redirect(
+            "community:profile" if request.user.is_authenticated else "community:login"
+        )
+    has_password = user.has_usable_password()
+    form = forms.ConfirmSignupForm(
+        request.POST
+        if request.method == "POST" and "claim" not in request.POST
+        else None
+    )
+    if request.method == "POST":
+        if rate_limit_exceeded(request=request, scope="verify_page"):
+            return rate_limited_response(request)
+        if "claim" in request.POST or not has_password:
+            user = services.user_claim_address(user=user, email=user.email)
+            code_step = _two_factor_step(request, user, "community:password_change")
+            if code_step is not None:
+                return code_step
+            _login_by_link(request, user)
+            messages.success(
+                request,
+                _(
+                    "Your email address is confirmed. Any password set before is "
+                    "gone: choose your own, or sign in with a link by email."
+                ),
+            )
+            return redirect("community:password_change")
+        if form.is_valid():
+            try:
+                user = services.user_confirm_signup(
+                    user=user, email=user.email, password=form.cleaned_data["password"]
+                )
+            except ValidationError as exc:
+                form.add_error("password", exc.message_dict["password"])
+            else:
+                code_step = _two_factor_step(request, user, "community:profile")
+                if code_step is not None:
+                    return code_step
+                login(request, user, backend=LOGIN_BACKEND)
+                messages.success(
+                    request, _("Thank you: your email address is confirmed.")
+                )
+                return redirect("community:profile")
+    return render(
+        request,
+        "community/verify_email.html",
+        {"form": form, "account": user, "has_password": has_password},
+        status=400 if form.errors else 200,
     )
 
 
@@ -115,6 +220,54 @@ def verify_email_resend(request):
         )
     messages.success(request, _("We sent you a new confirmation link."))
     return redirect("community:profile")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset, through our service: every session and token of the
+    account ends, the address counts as proven (the link was sent there), and
+    it hears of the change."""
+
+    template_name = "community/password_reset_confirm.html"
+    success_url = reverse_lazy("community:password_reset_complete")
+
+    def form_valid(self, form):
+        services.user_set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            reset=True,
+            request=self.request,
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+@login_required
+def password_change(request):
+    """Asks for the current password (Django's form); members without one set a
+    first password shortly after signing in by link."""
+    user = request.user
+    if not _reauthenticated(request):
+        return _reauth_needed(request)
+    form_class = PasswordChangeForm if user.has_usable_password() else SetPasswordForm
+    form = form_class(user, request.POST or None)
+    if request.method == "POST":
+        if rate_limit_exceeded(request=request, scope="password_change"):
+            return rate_limited_response(request)
+        if form.is_valid():
+            user = services.user_set_password(
+                user=user, password=form.cleaned_data["new_password1"], request=request
+            )
+            update_session_auth_hash(request, user)  # this session stays signed in
+            messages.success(
+                request,
+                _("Your password is changed. Other devices were signed out."),
+            )
+            return redirect("community:profile")
+    return render(
+        request,
+        "community/password_change.html",
+        {"form": form, "has_password": user.has_usable_password()},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -199,6 +352,8 @@ def my_tickets(request):
 
 @login_required
 def email_change(request):
+    if not _reauthenticated(request):
+        return _reauth_needed(request)
     form = forms.EmailChangeForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if rate_limit_exceeded(request=request, scope="email_change"):
@@ -221,7 +376,9 @@ def email_change_confirm(request, token):
         return render(request, "community/link_invalid.html", status=400)
     user, payload = found
     try:
-        services.user_change_email(user=user, new_email=payload["new"], request=request)
+        changed = services.user_change_email(
+            user=user, new_email=payload["new"], request=request
+        )
     except ValidationError as exc:
         return render(
             request,
@@ -229,6 +386,9 @@ def email_change_confirm(request, token):
             {"message": exc.messages[0]},
             status=400,
         )
+    if request.user.is_authenticated and request.user.pk == changed.pk:
+        # Every other session ended; the one that opened the link stays.
+        update_session_auth_hash(request, changed)
     messages.success(
         request, _("Your email address is now %(email)s.") % {"email": payload["new"]}
     )
@@ -261,9 +421,19 @@ def data_export(request):
 
 @login_required
 def account_delete(request):
-    form = forms.DeleteAccountForm(request.POST or None)
+    if not _reauthenticated(request):
+        return _reauth_needed(request)
+    form = forms.DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and rate_limit_exceeded(
+        request=request, scope="account_delete"
+    ):
+        return rate_limited_response(request)
     if request.method == "POST" and form.is_valid():
-        privacy.user_erase(user=request.user, actor=request.user, request=request)
-        logout(request)
-        return render(request, "community/account_deleted.html")
+        try:
+            privacy.user_erase(user=request.user, actor=request.user, request=request)
+        except ConflictError as exc:  # the last active admin
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            return render(request, "community/account_deleted.html")
     return render(request, "community/account_delete.html", {"form": form})

@@ -85,7 +85,9 @@ def walkin_register(
     _placeholder_user). Capacity rules are ticket_book's (event row locked; sold out
     raises tickets.services.SoldOut). The cash taken (the price unless `amount` says
     otherwise) is recorded with payments.services.payment_record_cash, attributed to
-    `actor`. All in one transaction: a refusal leaves nothing behind.
+    `actor`; 0 means not paid: checked in as "admitted, not paid"
+    (payments.services.payment_record_unpaid), no cash recorded. All in one
+    transaction: a refusal leaves nothing behind.
     """
     name = (name or "").strip()
     email = (email or "").strip().lower()
@@ -122,28 +124,41 @@ def walkin_register(
                     % {"name": name},
                     code="pending_payment",
                 )
-        if (
-            ticket.payment_method == PaymentMethod.DOOR
-            and amount is not None
-            and ticket.amount_collected == 0
-        ):
-            payment_services.payment_record_cash(
-                ticket=ticket,
-                amount=_money(amount, field="amount"),
-                actor=actor,
-                request=request,
-            )
+        taken = None
+        if ticket.payment_method == PaymentMethod.DOOR and amount is not None:
+            taken = _money(amount, field="amount")
+            if taken > 0:
+                # What the volunteer typed is this walk-in's price: check-in
+                # collects exactly it, so the ticket, the cash payment, the audit
+                # entries and the cash-up all show the same amount.
+                ticket.amount_due = taken
+                ticket.save(update_fields=["amount_due", "updated_at"])
+        paid = taken is None or taken > 0
         result = ticket_services.ticket_check_in(
-            code=ticket.code, event=event, actor=actor, request=request
+            code=ticket.code,
+            event=event,
+            actor=actor,
+            request=request,
+            collect_due=paid,
         )
         if not result.ok:
             raise ConflictError(result.message, code=result.outcome)
+        if not paid:
+            # 0 typed: let in, nothing taken; they still owe the ticket's price.
+            payment_services.payment_record_unpaid(
+                ticket=result.ticket, actor=actor, request=request
+            )
         audit_record(
             action="door.walk_in",
             actor=actor,
             target=result.ticket,
             request=request,
-            changes={"new_ticket": created, "email_given": bool(email)},
+            changes={
+                "new_ticket": created,
+                "email_given": bool(email),
+                "cash_taken": str(result.ticket.amount_collected),
+                "paid": paid,
+            },
         )
         return result.ticket
 

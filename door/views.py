@@ -55,7 +55,13 @@ def walkin(request, event_id):
             form.add_error(None, exc)
         else:
             collected = ticket.amount_collected
-            if collected:
+            if ticket.payment_method == PaymentMethod.DOOR and not collected:
+                messages.warning(
+                    request,
+                    _("Welcome, %(name)s! Checked in, not paid.")
+                    % {"name": ticket.attendee_name},
+                )
+            elif collected:
                 messages.success(
                     request,
                     _("Welcome, %(name)s! Checked in; %(amount)s %(currency)s taken.")

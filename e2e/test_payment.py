@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from e2e.conftest import csp_violations, send_stripe_webhook
@@ -17,7 +18,8 @@ from e2e.test_browse import A11Y_SCRIPT
 from events.tests.factories import EventFactory
 from payments.models import Payment, PaymentStatus
 from payments.tests.fakes import STRIPE_CHECKOUT_HOST
-from tickets.models import TicketStatus
+from tickets.links import ticket_manage_url
+from tickets.models import Ticket, TicketStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +74,15 @@ def test_visitor_pays_by_card_and_sees_the_confirmation(page, fake_stripe, shot,
         expect(form).to_contain_text("Pay now online with Card (Stripe)")
     shot(page, "event")
     form.locator("button[type=submit]").click()
+
+    # The ticket is emailed, never shown to the form's browser (issue 13): the
+    # visitor opens the emailed link and pays from the ticket page.
+    expect(page).to_have_url(re.compile(rf"/{lang}/events/{event.slug}/$"))
+    ticket = Ticket.objects.get(event=event, attendee_email="carla@example.org")
+    with translation.override(lang):  # the email is in the booker's language
+        link = ticket_manage_url(ticket)
+    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    page.locator("a[href*='provider=stripe']").click()
 
     # Redirected to the (fake) hosted checkout with the right amount.
     expect(page).to_have_url(re.compile(r"^https://checkout\.stripe\.test/c/pay/"))

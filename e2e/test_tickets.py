@@ -5,10 +5,12 @@ English text is asserted only on English pages."""
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from e2e.test_browse import A11Y_SCRIPT
 from events.tests.factories import EventFactory
+from tickets.links import ticket_manage_url
 from tickets.models import Ticket, TicketStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,8 +23,16 @@ def book_free_ticket(page, event, *, lang, name, email):
     form.locator("input[name=name]").fill(name)
     form.locator("input[name=email]").fill(email)
     form.locator("button[type=submit]").click()
+    # Anyone can type any email, so the ticket is emailed, never shown to the form's
+    # browser (issue 13): back on the event page, then the visitor opens the link.
+    expect(page).to_have_url(re.compile(rf"/{lang}/events/{event.slug}/$"))
+    expect(page.locator(".messages")).to_contain_text(email)
+    ticket = Ticket.objects.get(event=event, attendee_email=email)
+    with translation.override(lang):  # the email is in the booker's language
+        link = ticket_manage_url(ticket)
+    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
     expect(page).to_have_url(re.compile(rf"/{lang}/tickets/[0-9a-f-]{{36}}/$"))
-    return Ticket.objects.get(event=event, attendee_email=email)
+    return ticket
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -46,9 +56,6 @@ def test_new_visitor_books_a_free_event_and_sees_the_ticket(page, shot, lang):
     expect(page.locator(".facts")).to_contain_text("Ana Visitor")
     if lang == "en":
         expect(page.get_by_role("heading", level=1)).to_have_text("Your ticket")
-        expect(
-            page.get_by_role("status").or_(page.locator(".messages"))
-        ).to_contain_text("Your ticket is booked")
     assert page.evaluate(A11Y_SCRIPT) == []
     shot(page, "ticket")
 

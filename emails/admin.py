@@ -18,7 +18,12 @@ from spanglish.errors import ConflictError
 
 @admin.register(EmailLog)
 class EmailLogAdmin(ReadOnlyAdmin):
-    """Read-only: the log records what happened; nobody edits history."""
+    """Read-only: the log records what happened; nobody edits history.
+
+    What a message said (bodies, headers, attachments) is for admins only: an
+    organizer sees who was sent what and whether it went out. Credential links are
+    never stored at all (emails.links), whoever looks.
+    """
 
     list_display = [
         "created_at",
@@ -54,10 +59,22 @@ class EmailLogAdmin(ReadOnlyAdmin):
         "bulk",
         "created_at",
         "sent_at",
+        "link",
         "headers",
         "attachment_names",
         "body_text",
     ]
+    admin_only_fields = ("headers", "attachment_names", "body_text")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return list(self.readonly_fields)
+        return [f for f in self.readonly_fields if f not in self.admin_only_fields]
+
+    def get_fields(self, request, obj=None):
+        # Only what get_readonly_fields allows: fields left to the model form would
+        # be shown (read-only) whatever the role.
+        return self.get_readonly_fields(request, obj)
 
     @admin.display(description=_("attachments"))
     def attachment_names(self, obj):

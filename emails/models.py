@@ -108,6 +108,12 @@ class EmailLog(models.Model):
     # that sends may run in another process, long after the request.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # A credential email (sign-in, reset…) keeps only which link to make and the
+    # placeholder its bodies hold instead: {"purpose", "placeholder"}. The worker
+    # mints the link when it sends (emails.links); a working link is never stored.
+    link = models.JSONField(
+        _("credential link"), default=dict, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"),
         max_length=8,

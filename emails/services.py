@@ -17,6 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from community.audit import audit_record
+from emails.links import link_placeholder, link_purposes
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
 from emails.tasks import email_deliver
 from spanglish.signed import id_from_token, id_token
@@ -72,13 +73,23 @@ def email_send_templated(
     headers: dict | None = None,
     bulk: BulkEmail | None = None,
     key: str | None = None,
+    link: str = "",
 ) -> EmailLog:
     """Render, log as queued, and deliver after commit through the task worker.
 
     `attachments` are (filename, content, mimetype[, content_id]) tuples; a content
     id makes an inline part the HTML can show with `cid:`. `key` makes the email
     once-only: a second call with the same key returns the first log entry.
+    `link` names a registered credential link (emails.links): the template's
+    `{{ url }}` is logged as a placeholder and the worker mints the link at send time.
     """
+    stored_link = {}
+    if link:
+        if link not in link_purposes():
+            raise ValueError(f"No credential link builder registered for {link!r}.")
+        placeholder = link_placeholder(language)
+        context = {**context, "url": placeholder}
+        stored_link = {"purpose": link, "placeholder": placeholder}
     subject, text, html = email_render(
         template=template, context=context, language=language
     )
@@ -92,6 +103,7 @@ def email_send_templated(
         "body_html": html,
         "attachments": _normalise_attachments(attachments),
         "headers": dict(headers or {}),
+        "link": stored_link,
         "event": event,
         "bulk": bulk,
         "key": key,

@@ -11,7 +11,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.html import escape
 
+from emails.links import LinkUnavailable, link_build
 from emails.models import EmailLog, EmailStatus
 
 logger = logging.getLogger(__name__)
@@ -27,15 +29,37 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(minutes=2 ** max(attempt - 1, 0))
 
 
-def _build_message(log: EmailLog) -> EmailMultiAlternatives:
+def _mint_link(log: EmailLog) -> str:
+    """The credential link of `log`, made now from the account's current state."""
+    placeholder = log.link.get("placeholder", "")
+    if not placeholder or placeholder not in log.body_text:
+        raise LinkUnavailable("the logged body has no place for the link")
+    # log.user is read now, not when the email was queued: a deactivated or
+    # deleted account gets nothing.
+    return link_build(
+        purpose=log.link.get("purpose", ""),
+        user=log.user,
+        to_email=log.to_email,
+        language=log.language,
+    )
+
+
+def _build_message(log: EmailLog, *, link: str = "") -> EmailMultiAlternatives:
+    """The message to send; `link` replaces the placeholder of a credential email in
+    what is sent only (the log keeps the placeholder)."""
+    text, html = log.body_text, log.body_html
+    if link:
+        placeholder = log.link["placeholder"]
+        text = text.replace(placeholder, link)
+        html = html.replace(escape(placeholder), escape(link))
     message = EmailMultiAlternatives(
         subject=log.subject,
-        body=log.body_text,
+        body=text,
         to=[log.to_email],
         headers=log.headers or None,
     )
-    if log.body_html:
-        message.attach_alternative(log.body_html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     for item in log.attachments:
         content = base64.b64decode(item["content"])
         if item.get("cid"):
@@ -57,24 +81,43 @@ def _build_message(log: EmailLog) -> EmailMultiAlternatives:
 
 @task
 def email_deliver(log_id: int) -> str:
-    """Send one logged email through the default mailer; retry with backoff."""
+    """Send one logged email through the default mailer; retry with backoff.
+
+    Only the log id travels through the task queue. A credential email gets a link
+    minted here, on every attempt, and sent without being written anywhere."""
     with transaction.atomic():
         log = EmailLog.objects.select_for_update().filter(pk=log_id).first()
         if log is None or log.status != EmailStatus.QUEUED:
             return "skipped"  # already sent, given up, or deleted
         log.attempts += 1
         log.save(update_fields=["attempts"])
+    link = ""
     try:
-        _build_message(log).send(using="default")
+        if log.link:
+            link = _mint_link(log)
+    except LinkUnavailable as error:
+        log.status = EmailStatus.FAILED
+        log.error = f"Not sent: {error}."
+        log.save(update_fields=["error", "status"])
+        logger.warning("email %s not sent: %s", log.pk, error)
+        return "failed"
+    try:
+        _build_message(log, link=link).send(using="default")
     except Exception as error:  # any mailer/API failure is worth a retry
-        log.error = f"{type(error).__name__}: {error}"[:2000]
+        text = f"{type(error).__name__}: {error}"
+        if link:
+            # A mail API may quote the message back in its error.
+            text = text.replace(link, log.link["placeholder"])
+        log.error = text[:2000]
         if log.attempts >= max_attempts():
             log.status = EmailStatus.FAILED
             log.save(update_fields=["error", "status"])
             logger.error("email %s failed for good: %s", log.pk, log.error)
             return "failed"
         log.save(update_fields=["error"])
-        logger.warning("email %s attempt %s failed: %s", log.pk, log.attempts, error)
+        logger.warning(
+            "email %s attempt %s failed: %s", log.pk, log.attempts, log.error
+        )
         # emails.services imports this module: imported here to break the cycle.
         from emails.services import email_enqueue
 

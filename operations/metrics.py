@@ -106,6 +106,37 @@ class DatabaseCollector:
             ages.add_metric([name], (now - at).total_seconds())
         yield ages
 
+        yield from _job_metrics(now=now)
+
+
+def _job_metrics(*, now):
+    # Like the models above: the middleware imports this module before apps load.
+    from operations.selectors import jobs_status
+
+    last_success = GaugeMetricFamily(
+        "spanglish_job_last_success_timestamp_seconds",
+        "Unix time of each periodic job's last successful run (absent: never).",
+        labels=["job"],
+    )
+    overdue = GaugeMetricFamily(
+        "spanglish_job_overdue",
+        "1 when a periodic job has not succeeded within its allowed time (/readyz).",
+        labels=["job"],
+    )
+    failures = GaugeMetricFamily(
+        "spanglish_job_failures",
+        "Failed runs of each periodic job since it was first known.",
+        labels=["job"],
+    )
+    for status in jobs_status(now=now):
+        if status.last_succeeded_at is not None:
+            last_success.add_metric([status.name], status.last_succeeded_at.timestamp())
+        overdue.add_metric([status.name], int(status.overdue))
+        failures.add_metric([status.name], status.state.failures if status.state else 0)
+    yield last_success
+    yield overdue
+    yield failures
+
 
 def scrape() -> bytes:
     registry = CollectorRegistry()

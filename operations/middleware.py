@@ -8,6 +8,8 @@ from django.utils.functional import SimpleLazyObject, empty
 
 from operations.metrics import observe_request
 from spanglish import routers
+from spanglish.logging import redact_path
+from spanglish.net import client_ip
 
 logger = logging.getLogger("spanglish.access")
 _QUIET = ("/healthz", "/readyz", "/metrics")
@@ -37,6 +39,10 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         seconds = time.perf_counter() - started
+        # Sign-in, reset, verification and signed ticket links carry their token in
+        # the path: the line records the route's name and the path without it.
+        match = getattr(request, "resolver_match", None)
+        path = redact_path(request.path, match)
         observe_request(
             method=request.method,
             route=_route(request),
@@ -47,14 +53,17 @@ class AccessLogMiddleware:
             logging.DEBUG if request.path in _QUIET else logging.INFO,
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "route": match.view_name if match else None,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round(seconds * 1000, 1),
                 "user_id": _user_id(request),
+                # For fail2ban (deploy/host/fail2ban): who keeps failing or scanning.
+                "client_ip": client_ip(request),
             },
         )
         return response

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from payments import services
-from payments.models import Payment, PaymentNotification
+from payments.models import Payment, PaymentNotification, Refund
 from payments.selectors import payments_totals_by_event
 from spanglish.errors import ConflictError, error_text
 
@@ -18,6 +18,30 @@ class PaymentNotificationInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    """Refunds are made with the refund action (payments.services), never here."""
+
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = [
+        "created_at",
+        "amount",
+        "status",
+        "actor",
+        "automatic",
+        "provider_refund_id",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -40,7 +64,7 @@ class PaymentAdmin(admin.ModelAdmin):
     readonly_fields = [
         f.name for f in Payment._meta.fields if f.name not in ("flagged", "flag_reason")
     ]
-    inlines = [PaymentNotificationInline]
+    inlines = [RefundInline, PaymentNotificationInline]
     actions = ["refund_action"]
     change_list_template = "admin/payments/payment/change_list.html"
 

@@ -1,6 +1,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,9 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     CANCELLED = "cancelled", _("Cancelled")
+    # Someone was let in without paying (a walk-in who typed 0): the row records
+    # what they owe, no money was received. Never counted as cash, never refunded.
+    UNPAID = "unpaid", _("Admitted, not paid")
 
 
 class Payment(TimeStampedModel):
@@ -127,6 +131,62 @@ class Payment(TimeStampedModel):
         if self.ticket_id:
             return {"payment_id": str(self.pk), "ticket_id": str(self.ticket_id)}
         return {"payment_id": str(self.pk), "pass_id": str(self.pass_purchase_id)}
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(TimeStampedModel):
+    """One refund we asked a provider for. Created `pending` under the payment's
+    row lock before the provider is called, so a pending amount counts as used
+    when the next refund checks what is left; then settled (`succeeded`, added to
+    the payment's `refunded_amount`) or released (`failed`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        db_index=True,
+    )
+    provider_refund_id = models.CharField(
+        _("provider refund id"), max_length=255, blank=True
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    automatic = models.BooleanField(_("automatic"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} ({self.get_status_display()})"
 
 
 class PaymentNotification(TimeStampedModel):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,14 @@ from django.utils.translation import gettext as _
 from community.audit import audit_record
 from emails import notifications
 from passes.models import Pass, PassStatus
-from payments.models import Payment, PaymentNotification, PaymentStatus, Provider
+from payments.models import (
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Provider,
+    Refund,
+    RefundStatus,
+)
 from payments.providers import get_provider
 from payments.providers.base import (
     EXPIRED,
@@ -113,6 +121,34 @@ def payment_record_cash(
         changes={"amount": str(amount), "currency": payment.currency},
     )
     transaction.on_commit(lambda: notifications.notify_payment_receipt(payment))
+    return payment
+
+
+def payment_record_unpaid(*, ticket: Ticket, actor, request=None) -> Payment:
+    """Door staff let a pay-at-the-door ticket's holder in without taking money:
+    the ticket is "admitted, not paid". An `unpaid` cash payment records what they
+    owe (the ticket's amount due); no money was received, so it is never counted
+    as cash nor refunded. Call inside the check-in's transaction (the ticket row is
+    locked there); a second call returns the same row. Audited."""
+    existing = ticket.payments.filter(
+        provider=Provider.CASH, status=PaymentStatus.UNPAID
+    ).first()
+    if existing is not None:
+        return existing
+    payment = Payment.objects.create(
+        ticket=ticket,
+        provider=Provider.CASH,
+        amount=ticket.amount_due,
+        currency=ticket.event.currency,
+        status=PaymentStatus.UNPAID,
+    )
+    audit_record(
+        action="payment.admitted_unpaid",
+        actor=actor,
+        target=payment,
+        request=request,
+        changes={"owed": str(payment.amount), "currency": payment.currency},
+    )
     return payment
 
 
@@ -349,9 +385,18 @@ def payment_handle_notification(
     """Record a verified notification once and apply what it says.
 
     Returns a short result ("duplicate", "ignored", "succeeded", ...). A replay of a
-    recorded event id changes nothing. Recording and applying share one
-    transaction: if applying fails, the provider's retry is processed again.
+    recorded event id changes nothing and is answered before the provider's API is
+    asked anything. Recording and applying share one transaction: if applying
+    fails, the provider's retry is processed again. Raises ProviderError when the
+    provider's API does not answer (nothing recorded: the provider retries).
     """
+    recorded = PaymentNotification.objects.filter(
+        provider=provider_code, event_id=notification.event_id
+    )
+    if recorded.exists():
+        return "duplicate"
+    # Outside the transaction: no lock is held while the provider is asked.
+    state = notification.load_state()
     refund_needed = None
     with transaction.atomic():
         try:
@@ -362,9 +407,8 @@ def payment_handle_notification(
                     event_type=notification.event_type,
                     payload=notification.payload,
                 )
-        except IntegrityError:
+        except IntegrityError:  # the same event, delivered twice at once
             return "duplicate"
-        state = notification.state
         payment = _find_payment(provider_code, state) if state else None
         if payment is None:
             result = "ignored"
@@ -479,6 +523,9 @@ def _apply_state(
             if state.refunded_amount is not None
             else (payment.amount)
         )
+        # The provider's total may include refunds we reserved and have not
+        # settled yet; settling adds those, so they are left out here.
+        refunded -= _reserved(payment)
         if refunded <= payment.refunded_amount:
             return "already_refunded", None
         _set_refunded(payment, min(refunded, payment.amount), actor=None, request=None)
@@ -555,13 +602,47 @@ def payment_refund(
 ) -> Payment:
     """Refund `amount` (all that is left when None) of a succeeded payment.
 
-    The provider is called outside any lock with an idempotency key derived from
-    the payment and what was refunded before, so a retried click never refunds
-    twice. A full refund marks the ticket refunded and frees its seat. Audited.
+    Three steps, so two refunds at once can never together exceed what was paid:
+    a Refund row is reserved under the payment's row lock (pending reservations
+    count as used), the provider is called outside any lock with an idempotency
+    key derived from the payment and what was used before (a retried click never
+    refunds twice), then the reservation is settled or, when the provider refuses,
+    released. A full refund marks the ticket refunded and frees its seat (a
+    checked-in ticket keeps its check-in). Audited.
     """
-    payment = Payment.objects.select_related("ticket", "pass_purchase").get(
-        pk=payment.pk
+    refund = _refund_reserve(
+        payment=payment, amount=amount, actor=actor, automatic=automatic
     )
+    try:
+        answer = get_provider(refund.payment.provider).refund(
+            payment=refund.payment,
+            amount=refund.amount,
+            idempotency_key=refund.idempotency_key,
+        )
+    except ProviderError as exc:
+        _refund_release(refund=refund, error=str(exc))
+        raise ProviderUnavailable(
+            _("The payment provider refused or did not answer: %(error)s")
+            % {"error": exc}
+        ) from exc
+    return _refund_settle(refund=refund, answer=answer, request=request)
+
+
+def _reserved(payment: Payment) -> Decimal:
+    """What pending refunds of `payment` have reserved (call with its row locked)."""
+    total = payment.refunds.filter(status=RefundStatus.PENDING).aggregate(
+        total=Sum("amount", default=Decimal("0"))
+    )["total"]
+    return Decimal(total)
+
+
+@transaction.atomic
+def _refund_reserve(
+    *, payment: Payment, amount: Decimal | None, actor, automatic: bool
+) -> Refund:
+    """Lock the payment, check what is left (settled and reserved refunds count as
+    used) and reserve a pending Refund row for `amount`."""
+    payment = _lock(payment)
     if payment.status not in (
         PaymentStatus.SUCCEEDED,
         PaymentStatus.PARTIALLY_REFUNDED,
@@ -569,7 +650,8 @@ def payment_refund(
         raise ConflictError(
             _("Only a paid payment can be refunded."), code="not_refundable"
         )
-    left = payment.refundable_amount
+    used = payment.refunded_amount + _reserved(payment)
+    left = max(payment.amount - used, Decimal("0"))
     amount = left if amount is None else Decimal(amount)
     if amount <= 0 or amount > left:
         raise ValidationError(
@@ -584,32 +666,52 @@ def payment_refund(
             {"amount": _("This currency does not have that many decimals.")}
         )
     key = (
-        f"refund-{payment.pk}-{to_minor(payment.refunded_amount, payment.currency)}"
+        f"refund-{payment.pk}-{to_minor(used, payment.currency)}"
         f"-{to_minor(amount, payment.currency)}"
     )
-    try:
-        answer = get_provider(payment.provider).refund(
-            payment=payment, amount=amount, idempotency_key=key
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=amount,
+        idempotency_key=key,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        automatic=automatic,
+    )
+    refund.payment = payment
+    return refund
+
+
+@transaction.atomic
+def _refund_release(*, refund: Refund, error: str) -> None:
+    """The provider refused or did not answer: the reserved amount is free again."""
+    _lock(refund.payment)
+    Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        status=RefundStatus.FAILED, error=error[:500], updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def _refund_settle(*, refund: Refund, answer: dict, request=None) -> Payment:
+    """The provider refunded: mark the reservation succeeded and add its amount to
+    the payment's refunded total. A refund webhook applied meanwhile left our
+    pending amount out (see _apply_state), so nothing is counted twice."""
+    payment = _lock(refund.payment)
+    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    refund.status = RefundStatus.SUCCEEDED
+    refund.provider_refund_id = str(answer.get("id") or "")[:255]
+    refund.save(update_fields=["status", "provider_refund_id", "updated_at"])
+    refunds = [
+        *payment.raw.get("refunds", []),
+        {"key": refund.idempotency_key, "answer": answer},
+    ]
+    payment.raw = {**payment.raw, "refunds": refunds}
+    payment.save(update_fields=["raw", "updated_at"])
+    total = min(payment.refunded_amount + refund.amount, payment.amount)
+    if total > payment.refunded_amount:
+        _set_refunded(payment, total, actor=refund.actor, request=request)
+    if refund.automatic:
+        audit_record(
+            action="payment.refunded_automatically",
+            target=payment,
+            changes={"reason": "seat no longer available"},
         )
-    except ProviderError as exc:
-        raise ProviderUnavailable(
-            _("The payment provider refused or did not answer: %(error)s")
-            % {"error": exc}
-        ) from exc
-    # The provider's refund webhook may have been applied meanwhile: take the larger
-    # total, never the sum of both.
-    expected = min(payment.refunded_amount + amount, payment.amount)
-    with transaction.atomic():
-        payment = _lock(payment)
-        refunds = [*payment.raw.get("refunds", []), {"key": key, "answer": answer}]
-        payment.raw = {**payment.raw, "refunds": refunds}
-        payment.save(update_fields=["raw", "updated_at"])
-        if expected > payment.refunded_amount:
-            _set_refunded(payment, expected, actor=actor, request=request)
-        if automatic:
-            audit_record(
-                action="payment.refunded_automatically",
-                target=payment,
-                changes={"reason": "seat no longer available"},
-            )
     return payment

@@ -1,4 +1,5 @@
-"""One per-client-IP rate limiter for the whole site, kept in the project cache.
+"""One rate limiter for the whole site (per client IP, or per any key such as an
+email address), kept in the project cache.
 
 A fixed window that opens with the first request and lasts `window` seconds.
 `cache.add` and `cache.incr` are atomic on Redis and locmem, so concurrent requests
@@ -18,7 +19,13 @@ def rate_limit_exceeded(*, request, scope: str, limit: int, window: int) -> bool
     """Count one request from this client IP in `scope`; True once over `limit`."""
     request = getattr(request, "_request", request)  # a DRF request wraps Django's
     ip = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
+    return rate_limit_key_exceeded(scope=scope, key=ip, limit=limit, window=window)
+
+
+def rate_limit_key_exceeded(*, scope: str, key: str, limit: int, window: int) -> bool:
+    """Count one request for `key` (an IP, an email address…) in `scope`; True once
+    over `limit`. The key is hashed like the IP: the cache never holds it in clear."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()[:24]
     key = f"ratelimit:{scope}:{digest}"
     if cache.add(key, 1, timeout=window):
         count = 1

@@ -12,7 +12,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from spanglish.version import __version__
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The release, read from pyproject.toml: the OpenAPI document and backup manifests
+# carry the same number (spanglish/version.py).
+APP_VERSION = __version__
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
@@ -39,13 +44,16 @@ elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A staging copy: search engines are told to stay away (X-Robots-Tag and robots.txt).
+SITE_NOINDEX = env.bool("SITE_NOINDEX", default=False)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 # How many reverse proxies in front of us append to X-Forwarded-For. 0 means the
 # header is ignored and the socket address is the client: nobody can spoof it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django Admin with its site class from spanglish/admin.py (two-factor check).
+    "spanglish.apps.SpanglishAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,8 +66,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    # `manage.py crontask`: the one scheduler of every periodic job (operations/jobs.py).
+    "crontask",
     "anymail",
     "axes",
+    # Two-factor sign-in for staff: authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "community",
     "events",
     "tickets",
@@ -74,16 +88,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # SITE_NOINDEX (staging): X-Robots-Tag on every response.
+    "spanglish.staging.NoIndexMiddleware",
     "spanglish.middleware.RequestIDMiddleware",
     # Access log + request metrics; primary pinning when a replica is configured.
     "operations.middleware.AccessLogMiddleware",
     "operations.middleware.ReplicaPinMiddleware",
+    # Database down: a 503 page or error JSON, never a 500 (spanglish/unavailable.py).
+    "spanglish.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then staff owing a code or a set-up are held back.
+    "django_otp.middleware.OTPMiddleware",
+    "community.two_factor_middleware.TwoFactorMiddleware",
     "community.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,11 +143,30 @@ DATABASES = {
 }
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
+    from psycopg_pool import ConnectionPool
+
+    # Degrade, don't hang: with the database down a request waits at most
+    # DATABASE_POOL_TIMEOUT for a connection, then answers 503 (spanglish/unavailable.py)
+    # instead of holding a worker until the client gives up.
+    _db_wait = env.float("DATABASE_POOL_TIMEOUT", default=2.0)
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
+    )
     # psycopg 3's pool keeps connections open across requests.
-    _db.setdefault("OPTIONS", {})["pool"] = {
+    _db["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=1),
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
-        "timeout": 10,
+        "timeout": _db_wait,
+        # A connection left over from before a database restart is tested (and
+        # replaced) when it is handed out, not discovered broken by a query.
+        "check": ConnectionPool.check_connection,
+        # psycopg_pool retries a failed connect with backoff (1, 2, 4… s) for 5 min by
+        # default, so the first request after the database returns could wait for the
+        # next retry. Giving up after a couple of seconds lets the next request try at
+        # once.
+        "reconnect_timeout": env.float(
+            "DATABASE_POOL_RECONNECT_TIMEOUT", default=_db_wait
+        ),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool and persistent connections exclude each other
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -158,12 +198,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
+    {"NAME": f"django.contrib.auth.password_validation.{name}", "OPTIONS": options}
+    for name, options in (
+        ("UserAttributeSimilarityValidator", {}),
+        # ASVS 5.0 L2 asks for at least 12 characters.
+        ("MinimumLengthValidator", {"min_length": 12}),
+        ("CommonPasswordValidator", {}),
+        ("NumericPasswordValidator", {}),
     )
 ]
 LOGIN_URL = "community:login"
@@ -172,6 +213,10 @@ LOGOUT_REDIRECT_URL = "events:home"
 # Sign-up, password-reset and sign-in-link requests allowed per client IP per hour.
 ACCOUNT_RATE_LIMIT_PER_HOUR = env.int("ACCOUNT_RATE_LIMIT_PER_HOUR", default=10)
 SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=15)
+# Members without a password change their address or password, or delete their
+# account, only within this many minutes of signing in by emailed link (members
+# with a password type it instead).
+FRESH_SIGN_IN_MINUTES = env.int("FRESH_SIGN_IN_MINUTES", default=10)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # reset links die after three hours
 # IP addresses in the audit trail and the sign-in logs are erased after this many days.
 AUDIT_IP_RETENTION_DAYS = env.int("AUDIT_IP_RETENTION_DAYS", default=90)
@@ -189,6 +234,16 @@ AXES_CLIENT_IP_CALLABLE = "spanglish.net.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "community.lockout.lockout_response"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp). Staff with an authenticator app always give a code
+# after the password (site, admin, API, sign-in links); these roles must set one up
+# before they can do anything else. Members are never asked.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["admin"])
+OTP_TOTP_ISSUER = "Spanglish"
+# After each wrong code the next try waits 1, 2, 4, 8… seconds (per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
@@ -289,6 +344,27 @@ TASKS = {
         "BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default="immediate")],
     }
 }
+# The scheduler (`manage.py crontask`) enqueues each periodic job on its schedule; the
+# worker runs it. Its Redis lock lets only one scheduler fire, however many are started
+# (a second one waits as a standby): SCHEDULER_REDIS_URL, by default the Redis cache.
+# Without Redis there is no lock, so run exactly one scheduler.
+_CACHE_URL = env.str("CACHE_URL", default="")
+CRONTASK = {
+    "REDIS_URL": env.str(
+        "SCHEDULER_REDIS_URL",
+        default=_CACHE_URL if _CACHE_URL.startswith(("redis://", "rediss://")) else "",
+    )
+    or None,
+}
+# Tests and drills only: run the named jobs every N seconds instead of their cron
+# schedule, e.g. "tickets.tasks.expire_holds=2". Default: empty.
+SCHEDULE_EVERY_SECONDS = {
+    name: int(seconds)
+    for name, seconds in env.dict("SCHEDULE_EVERY_SECONDS", default={}).items()
+}
+# /readyz warns about a job with no successful run within this many of its intervals
+# (the longest gap of its schedule, plus a minute for the queue). Default: 2
+SCHEDULER_OVERDUE_INTERVALS = env.float("SCHEDULER_OVERDUE_INTERVALS", default=2.0)
 
 # --- Bookings and payments -----------------------------------------------------------
 TICKET_HOLD_MINUTES = env.int("TICKET_HOLD_MINUTES", default=15)
@@ -302,6 +378,15 @@ REFUND_CUTOFF_HOURS = env.int("REFUND_CUTOFF_HOURS", default=24)
 # (0 = ever): from NO_SHOW_LIMIT on (0 = rule off) a member must pay ahead.
 NO_SHOW_LIMIT = env.int("NO_SHOW_LIMIT", default=3)
 NO_SHOW_WINDOW_DAYS = env.int("NO_SHOW_WINDOW_DAYS", default=180)
+# Anonymous bookings (site form and POST /api/tickets; signed-in members are never
+# limited): at most BOOKING_RATE_LIMIT_PER_IP per client IP every
+# BOOKING_RATE_LIMIT_WINDOW_SECONDS, sized for guests sharing one venue Wi-Fi address,
+# and BOOKING_RATE_LIMIT_PER_EMAIL per email address per event per day.
+BOOKING_RATE_LIMIT_PER_IP = env.int("BOOKING_RATE_LIMIT_PER_IP", default=10)
+BOOKING_RATE_LIMIT_WINDOW_SECONDS = env.int(
+    "BOOKING_RATE_LIMIT_WINDOW_SECONDS", default=600
+)
+BOOKING_RATE_LIMIT_PER_EMAIL = env.int("BOOKING_RATE_LIMIT_PER_EMAIL", default=3)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
@@ -309,6 +394,11 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 MERCADOPAGO_ACCESS_TOKEN = env.str("MERCADOPAGO_ACCESS_TOKEN", default="")
 MERCADOPAGO_WEBHOOK_SECRET = env.str("MERCADOPAGO_WEBHOOK_SECRET", default="")
 MERCADOPAGO_API_BASE = env.str("MERCADOPAGO_API_BASE", default="")
+# A MercadoPago notification whose signed `ts` is older than this is refused (a
+# captured notification cannot be replayed later); Stripe's library uses 300 too.
+MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS = env.int(
+    "MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS", default=300
+)
 
 # --- Calendars and widget ---------------------------------------------------------
 # Click tracking: requests per client IP ("60/minute"); daily salted visitor hash.
@@ -319,7 +409,8 @@ CALENDAR_TRACK_UNIQUE = env.bool("CALENDAR_TRACK_UNIQUE", default=True)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # JWT first so anonymous requests get 401 with a WWW-Authenticate header.
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, refusing tokens from before a password/email/role change.
+        "community.api.authentication.EpochJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -356,7 +447,11 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
     "TOKEN_OBTAIN_SERIALIZER": "community.api.serializers.LoginSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "community.api.serializers.RefreshSerializer",
 }
+# Rotation renews a refresh token for JWT_REFRESH_DAYS each time, but never past
+# this many days after the password sign-in it descends from.
+JWT_REFRESH_ABSOLUTE_DAYS = env.int("JWT_REFRESH_ABSOLUTE_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spanglish API",
     "DESCRIPTION": (
@@ -364,7 +459,7 @@ SPECTACULAR_SETTINGS = {
         "`POST /api/auth/login` and send `Authorization: Bearer <access>`. Every error "
         'has the shape `{"error": {"code", "message", "fields"}}`.'
     ),
-    "VERSION": "1.0.0",
+    "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -462,14 +557,17 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
-    from spanglish.logging import sentry_before_send
+    from spanglish.logging import sentry_before_breadcrumb, sentry_before_send
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=env.str("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
+        # Both hooks use the logs' redaction: no password, card or credential link
+        # (sign-in, reset, verification tokens in URLs) reaches Sentry.
         before_send=sentry_before_send,
+        before_breadcrumb=sentry_before_breadcrumb,
     )
 
 # --- Logging -------------------------------------------------------------------------
@@ -483,12 +581,14 @@ LOGGING = {
         # Passwords, tokens, card numbers, cookies never reach a log line.
         "redact": {"()": "spanglish.logging.RedactingFilter"},
     },
+    # Timestamps in UTC, ISO 8601 with offset (spanglish/log_formatters.py).
     "formatters": {
         "text": {
-            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+            "()": "spanglish.log_formatters.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "spanglish.log_formatters.UTCJsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
         },
     },

@@ -14,7 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from calendars import views as calendars_views
 from door import views as door_views
-from spanglish import views
+from spanglish import staging, views
 
 handler400 = "spanglish.views.bad_request"
 handler403 = "spanglish.views.permission_denied"
@@ -46,6 +46,7 @@ api_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("robots.txt", staging.robots_txt, name="robots"),
     path("api/", include(api_patterns)),
     # Language-neutral, embeddable and machine routes (calendar files, widget, tracking).
     path("", include("calendars.urls")),

@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from operations.checks import backup_check, worker_check
+from operations.checks import backup_check, scheduler_check, worker_check
 from spanglish.api.exceptions import json_error_response
+from spanglish.unavailable import unavailable_response_for_current_exception
 
 
 def _is_api(request) -> bool:
@@ -23,6 +24,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A lost database raised inside a middleware (session, user) lands here.
+    if unavailable := unavailable_response_for_current_exception(request):
+        return unavailable
     if _is_api(request):
         return json_error_response(
             500,
@@ -76,6 +80,7 @@ READINESS_CHECKS = {
     # Reported, never failing: "ok: …" or "warning: …" (see operations/checks.py).
     "worker": worker_check,
     "backup": backup_check,
+    "scheduler": scheduler_check,
 }
 
 

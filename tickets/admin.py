@@ -29,7 +29,9 @@ class NoShowFilter(admin.SimpleListFilter):
         from tickets.models import TicketStatus
 
         return queryset.filter(
-            status=TicketStatus.CONFIRMED, event__ends_at__lt=timezone.now()
+            status=TicketStatus.CONFIRMED,
+            event__ends_at__lt=timezone.now(),
+            holder_confirmed_at__isnull=False,  # as Ticket.is_no_show
         ).exclude(event__status=EventStatus.CANCELLED)
 
 

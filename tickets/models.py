@@ -131,6 +131,17 @@ class Ticket(TimeStampedModel):
     side = models.CharField(
         _("language side"), max_length=2, choices=Side.choices, blank=True
     )
+    # Anyone can book with anyone's email: only a ticket its address's owner took up
+    # (booked signed in, or opened the emailed link) counts against them as a no-show.
+    holder_confirmed_at = models.DateTimeField(
+        _("confirmed by its holder at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the holder booked it signed in or opened the link emailed to them. "
+            "Only such tickets count as no-shows."
+        ),
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -165,11 +176,14 @@ class Ticket(TimeStampedModel):
 
     @property
     def is_no_show(self) -> bool:
-        """Confirmed, never checked in, and the event is over (and took place)."""
+        """Confirmed, never checked in, and the event is over (and took place) —
+        and its holder took it up: a ticket a stranger booked with their email and
+        they never opened is not theirs to miss."""
         from events.models import EventStatus
 
         return bool(
             self.status == TicketStatus.CONFIRMED
+            and self.holder_confirmed_at is not None
             and self.event.ends_at < timezone.now()
             and self.event.status != EventStatus.CANCELLED
         )

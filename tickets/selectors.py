@@ -299,8 +299,11 @@ def attendees_for_export(*, event) -> QuerySet:
 
 
 def _counted_no_shows(*, now) -> QuerySet[Ticket]:
+    # Same rule as Ticket.is_no_show: only tickets their holder took up count.
     qs = Ticket.objects.filter(
-        status=TicketStatus.CONFIRMED, event__ends_at__lt=now
+        status=TicketStatus.CONFIRMED,
+        event__ends_at__lt=now,
+        holder_confirmed_at__isnull=False,
     ).exclude(event__status=EventStatus.CANCELLED)
     if settings.NO_SHOW_WINDOW_DAYS:
         qs = qs.filter(
@@ -311,7 +314,9 @@ def _counted_no_shows(*, now) -> QuerySet[Ticket]:
 
 def no_shows(*, user, now=None) -> QuerySet[Ticket]:
     """Tickets `user` held (confirmed) for an event that has ended without being
-    checked in, within the last NO_SHOW_WINDOW_DAYS. Cancelled events don't count."""
+    checked in, within the last NO_SHOW_WINDOW_DAYS. Cancelled events don't count,
+    nor tickets the holder never took up (booked by someone typing their email and
+    never opened from the emailed link)."""
     return _counted_no_shows(now=now or timezone.now()).filter(user=user)
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +39,9 @@ from tickets.selectors import (
 )
 
 ENDED_STATUSES = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
+# A booking by email for an address that already holds a ticket re-sends its link at
+# most this often, so the form cannot be used to flood someone's inbox.
+RESEND_SECONDS = 600
 
 
 class SoldOut(ConflictError):
@@ -93,6 +97,7 @@ def ticket_book(
     waitlist_entry: WaitingListEntry | None = None,
     side: str = "",
     walk_in: bool = False,
+    by_email_only: bool = False,
     request=None,
 ) -> tuple[Ticket, bool]:
     """Book a seat for `user`. Locks the event row, then counts held seats.
@@ -109,10 +114,21 @@ def ticket_book(
     `waitlist_entry` whose offer is open, the seat kept for that offer is used.
     Raises SoldOut when no seat is left, ValidationError when not bookable.
     The confirmation email goes out after commit.
+
+    `by_email_only`: the booker only typed `user`'s address (not signed in, no
+    emailed link), so they may be anyone. The ticket is left unconfirmed by its
+    holder (it counts as a no-show only once they open the emailed link) and the
+    outcome must not tell the booker anything about the address's owner: every
+    check runs as for a fresh booking before an existing ticket is looked at (whose
+    link is then emailed again, not returned to be shown); a pay-at-the-door booking
+    by someone who must pay ahead is held for online payment instead of refused;
+    and a pending online ticket's link is emailed too (the booker's browser is never
+    given the ticket). Otherwise the booker is `user` themselves (signed in, an
+    emailed link, staff at the door) and the ticket is confirmed by its holder.
     """
     event = _lock_event(event)
     existing = Ticket.objects.active().filter(event=event, user=user).first()
-    if existing is not None:
+    if existing is not None and not by_email_only:
         return existing, False
     if not event.is_bookable:
         raise ValidationError(_("This event is not open for booking."))
@@ -125,12 +141,17 @@ def ticket_book(
     if not event.is_free and payment_method == PaymentMethod.FREE:
         raise ValidationError(_("This event is not free: choose how to pay."))
     if payment_method == PaymentMethod.DOOR and not walk_in and pays_ahead(user):
-        raise ValidationError(
-            _(
-                "You have missed several events you booked, so paying at the door "
-                "is not available to you: please pay online or use a pass."
+        if not by_email_only:
+            raise ValidationError(
+                _(
+                    "You have missed several events you booked, so paying at the "
+                    "door is not available to you: please pay online or use a pass."
+                )
             )
-        )
+        # Refusing would tell whoever typed the address that its owner has missed
+        # events. The seat is held for online payment instead; the ticket page the
+        # owner reaches from the email says why.
+        payment_method = PaymentMethod.ONLINE
 
     entry = None
     if waitlist_entry is not None:
@@ -147,6 +168,10 @@ def ticket_book(
         side = _choose_side(event, user, side)
     if _room(event, side, exclude_offer=entry) <= 0:
         raise _sold_out(event, side)
+    if existing is not None:  # by_email_only: send its link to the address again
+        if cache.add(f"tickets:resend:{existing.pk}", 1, RESEND_SECONDS):
+            notifications.notify_ticket_confirmed(existing)
+        return existing, False
 
     now = timezone.now()
     ticket = Ticket(
@@ -156,6 +181,7 @@ def ticket_book(
         attendee_email=(attendee_email or user.email).lower(),
         payment_method=payment_method,
         side=side,
+        holder_confirmed_at=None if by_email_only else now,
     )
     if payment_method == PaymentMethod.ONLINE:
         ticket.status = TicketStatus.PENDING_PAYMENT
@@ -174,11 +200,37 @@ def ticket_book(
         actor=user,
         target=ticket,
         request=request,
-        changes={"status": [None, ticket.status], "payment_method": payment_method},
+        changes={
+            "status": [None, ticket.status],
+            "payment_method": payment_method,
+            "by_email_only": by_email_only,
+        },
     )
-    if ticket.status == TicketStatus.CONFIRMED:
+    if ticket.status == TicketStatus.CONFIRMED or by_email_only:
         notifications.notify_ticket_confirmed(ticket)
     return ticket, True
+
+
+def ticket_holder_confirm(*, ticket: Ticket, request=None) -> Ticket:
+    """The holder opened the link emailed to them: the ticket is now theirs to
+    attend or miss (see Ticket.is_no_show). Idempotent, one conditional UPDATE (no
+    lock: nothing competes for it); audited the first time."""
+    if ticket.holder_confirmed_at is not None:
+        return ticket
+    now = timezone.now()
+    updated = Ticket.objects.filter(
+        pk=ticket.pk, holder_confirmed_at__isnull=True
+    ).update(holder_confirmed_at=now, updated_at=now)
+    ticket.holder_confirmed_at = now
+    if updated:
+        audit_record(
+            action="ticket.holder_confirmed",
+            actor=ticket.user,
+            target=ticket,
+            request=request,
+            changes={"holder_confirmed_at": [None, now.isoformat()]},
+        )
+    return ticket
 
 
 @transaction.atomic
@@ -480,12 +532,16 @@ def _refusal(outcome: str, ticket: Ticket | None, event: Event) -> CheckinResult
 
 
 @transaction.atomic
-def ticket_check_in(*, code: str, event: Event, actor, request=None) -> CheckinResult:
+def ticket_check_in(
+    *, code: str, event: Event, actor, request=None, collect_due: bool = True
+) -> CheckinResult:
     """Check a ticket in at `event`'s door. Locks the event, then the ticket row, so
     a ticket scanned twice at once is checked in (and its cash recorded) once.
 
     A pay-at-the-door ticket's amount due is recorded as collected cash through
-    payments.services.payment_record_cash. Every attempt is audited.
+    payments.services.payment_record_cash, unless `collect_due` is False: the
+    person is let in without paying, and the caller records them as admitted, not
+    paid (payments.services.payment_record_unpaid). Every attempt is audited.
     """
     normalized = normalize_ticket_code(code)
     found = Ticket.objects.filter(code=normalized).only("pk", "event_id").first()
@@ -520,7 +576,7 @@ def ticket_check_in(*, code: str, event: Event, actor, request=None) -> CheckinR
         return _refusal(outcome, ticket, event)
 
     collect = Decimal("0")
-    if ticket.payment_method == PaymentMethod.DOOR:
+    if ticket.payment_method == PaymentMethod.DOOR and collect_due:
         collect = max(ticket.amount_due - ticket.amount_collected, Decimal("0"))
     if collect > 0:
         # payments.services imports this module: imported here to break the cycle.

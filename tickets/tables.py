@@ -21,6 +21,7 @@ from events.models import Event
 from tickets.models import Side, TableSeat, Ticket, TicketStatus
 
 DEFAULT_TABLE_SIZE = 6
+MAX_TABLE = 999  # far beyond any room, and well inside the database's integer
 LEVELS = list(LanguageLevel.values)  # A1 … C2
 
 
@@ -130,8 +131,10 @@ def table_seat_move(
 
     if ticket.event_id != event.pk or ticket.status != TicketStatus.CHECKED_IN:
         raise ValidationError(_("Only people checked in at this event have a table."))
-    if table < 1:
-        raise ValidationError(_("Tables are numbered from 1."))
+    if not 1 <= table <= MAX_TABLE:
+        raise ValidationError(
+            _("Tables are numbered from 1 to %(max)s.") % {"max": MAX_TABLE}
+        )
     seat, _created = TableSeat.objects.update_or_create(
         ticket=ticket, defaults={"event": event, "table": table}
     )

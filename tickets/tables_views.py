@@ -2,8 +2,11 @@
 view. Door staff (volunteers, organizers, admins); visitors are sent to sign in,
 members get a 403."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -65,11 +68,21 @@ def tables_suggest(request, event_id):
     return redirect("tickets:tables", event_id=event.pk)
 
 
+def _ticket_id(raw) -> uuid.UUID:
+    """The posted ticket id; anything that is not one is a ticket we do not have."""
+    try:
+        return uuid.UUID(str(raw or ""))
+    except ValueError:
+        raise Http404 from None
+
+
 @require_POST
 @door_staff_required
 def tables_move(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
-    ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), event=event)
+    ticket = get_object_or_404(
+        Ticket, pk=_ticket_id(request.POST.get("ticket")), event=event
+    )
     try:
         table = int(request.POST.get("table", ""))
         tables.table_seat_move(

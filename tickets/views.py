@@ -1,7 +1,6 @@
 """Visitor pages: booking, the ticket page, cancelling, the waiting list."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,16 +10,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.services import user_get_or_create_by_email
-from emails import notifications
 from events.models import Event
+from payments.selectors import online_providers
 from tickets import services
-from tickets.access import may_access_ticket, remember_ticket, session_holds
+from tickets.access import (
+    booked_by_email_message,
+    may_access_ticket,
+    remember_ticket,
+    session_holds,
+)
 from tickets.forms import BookingForm, WaitlistForm
 from tickets.links import entry_id_from_token, ticket_id_from_token
 from tickets.models import PaymentMethod, Ticket, TicketStatus, WaitingListEntry
 from tickets.qr import ticket_qr_svg
-
-RESEND_SECONDS = 600
+from tickets.ratelimit import booking_rate_limit_message, booking_rate_limited
+from tickets.selectors import pays_ahead
 
 
 def _person(request, form):
@@ -48,23 +52,13 @@ def _after_booking(request, ticket: Ticket, provider: str):
     return redirect(ticket)
 
 
-def _already_booked(request, ticket: Ticket):
-    if (
-        request.user.is_authenticated and ticket.user_id == request.user.pk
-    ) or session_holds(request, ticket):
+def _emailed(request, ticket: Ticket, email: str):
+    """Anyone may type anyone's email, so the browser is not given the ticket: the
+    link goes to the address, and opening it proves the holder (ticket_manage)."""
+    if session_holds(request, ticket):  # this browser already opened its link
         messages.info(request, _("You already have a ticket for this event."))
         return redirect(ticket)
-    # Someone typed an email that already has a ticket: never show it to them,
-    # send the link to the address instead (at most once every few minutes).
-    if cache.add(f"tickets:resend:{ticket.pk}", 1, RESEND_SECONDS):
-        notifications.notify_ticket_confirmed(ticket)
-    messages.info(
-        request,
-        _(
-            "This email address already has a ticket for this event. We have sent "
-            "the link to it again."
-        ),
-    )
+    messages.success(request, booked_by_email_message(email))
     return redirect(ticket.event)
 
 
@@ -76,6 +70,14 @@ def book(request, event_id):
         return render(
             request, "tickets/book.html", {"event": event, "form": form}, status=400
         )
+    signed_in = request.user.is_authenticated
+    if not signed_in and booking_rate_limited(
+        request=request, event=event, email=form.cleaned_data["email"]
+    ):
+        form.add_error(None, booking_rate_limit_message())
+        return render(
+            request, "tickets/book.html", {"event": event, "form": form}, status=429
+        )
     user, name, email = _person(request, form)
     try:
         ticket, created = services.ticket_book(
@@ -85,6 +87,7 @@ def book(request, event_id):
             attendee_name=name,
             attendee_email=email,
             side=form.chosen_side,
+            by_email_only=not signed_in,
             request=request,
         )
     except services.SoldOut as exc:
@@ -95,8 +98,11 @@ def book(request, event_id):
         return render(
             request, "tickets/book.html", {"event": event, "form": form}, status=400
         )
+    if not signed_in:
+        return _emailed(request, ticket, email)
     if not created:
-        return _already_booked(request, ticket)
+        messages.info(request, _("You already have a ticket for this event."))
+        return redirect(ticket)
     return _after_booking(request, ticket, form.provider)
 
 
@@ -109,12 +115,23 @@ def ticket_detail(request, pk):
     # Anyone but the holder gets a 404, not a hint that the ticket exists.
     if not may_access_ticket(request, ticket):
         raise Http404
-    payment_url = ""
+    payment_links = []
+    must_pay_ahead = False
     if ticket.status == TicketStatus.PENDING_PAYMENT:
+        # Visitors who booked by email pay from here (the link in the email), so
+        # each provider gets its own link: payments:start needs to know which.
         try:
-            payment_url = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
+            start = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
         except NoReverseMatch:
-            payment_url = ""
+            start = ""
+        if start:
+            payment_links = [
+                (label, f"{start}?provider={code}")
+                for code, label in online_providers()
+            ]
+        # A door booking made by email for someone who must pay ahead was held for
+        # online payment instead (services.ticket_book): say why, to the holder only.
+        must_pay_ahead = ticket.user is not None and pays_ahead(ticket.user)
     context = {
         "ticket": ticket,
         "event": ticket.event,
@@ -122,7 +139,8 @@ def ticket_detail(request, pk):
         "may_cancel": services.ticket_holder_may_cancel(ticket),
         "paid_online": ticket.payment_method == PaymentMethod.ONLINE
         and ticket.status == TicketStatus.CONFIRMED,
-        "payment_url": payment_url,
+        "payment_links": payment_links,
+        "must_pay_ahead": must_pay_ahead,
     }
     return render(request, "tickets/ticket_detail.html", context)
 
@@ -130,11 +148,14 @@ def ticket_detail(request, pk):
 @never_cache
 @require_GET
 def ticket_manage(request, token):
-    """The link from the email: remember the ticket in this browser, then show it."""
+    """The link from the email: remember the ticket in this browser, then show it.
+    Only the address's owner receives it, so opening it confirms the ticket as
+    theirs (it may count as a no-show from now on)."""
     ticket_id = ticket_id_from_token(token)
     ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
     if ticket is None:
         raise Http404
+    services.ticket_holder_confirm(ticket=ticket, request=request)
     remember_ticket(request, ticket)
     return redirect(ticket)
 

@@ -1,8 +1,28 @@
-from django.conf import settings
-from rest_framework import serializers
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+import time
 
+from django.conf import settings
+from django.contrib.auth.models import update_last_login
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import (
+    TokenObtainPairSerializer,
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+
+from community.api.two_factor import api_login_second_factor
 from community.models import LanguageKind, LanguageLevel, Role, User
+from community.ratelimit import rate_limit_exceeded
+from community.services import unverified_login_message, user_resend_verification
+from community.sessions import (
+    AUTH_TIME_CLAIM,
+    EPOCH_CLAIM,
+    token_epoch_is_current,
+)
 from spanglish.api.fields import StrictBooleanField, StrictCharField, StrictEmailField
 from spanglish.api.serializers import QueryParamsSerializer
 
@@ -128,17 +148,89 @@ class LogoutSerializer(serializers.Serializer):
     refresh = StrictCharField()
 
 
+class EmailUnverified(PermissionDenied):
+    default_code = "email_unverified"
+
+
 class LoginSerializer(TokenObtainPairSerializer):
-    """simplejwt's login, with django-axes seeing the real HttpRequest.
+    """simplejwt's login, with django-axes seeing the real HttpRequest, refusing
+    accounts whose address is not proven yet, and tokens that carry the sign-in
+    generation and time (see community.sessions).
 
     Axes marks a locked-out request on the object it is given; its middleware reads
     the Django request, not DRF's wrapper, so hand it the underlying one.
     """
 
+    otp = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        write_only=True,
+        help_text="Staff with two-factor sign-in: the 6-digit code their "
+        "authenticator app shows, or one of their recovery codes.",
+    )
+
     def validate(self, attrs):
         request = self.context.get("request")
         if request is not None and hasattr(request, "_request"):
             self.context["request"] = request._request
+        # Only checks the password and sets self.user; tokens come after the rules.
+        data = TokenObtainSerializer.validate(self, attrs)
+        self.confirm_login_allowed(self.user)
+        # Staff with an authenticator app: no token without its code.
+        api_login_second_factor(
+            user=self.user, otp=attrs.get("otp"), request=self.context.get("request")
+        )
+        refresh = self.get_token(self.user)
+        data["refresh"] = str(refresh)
+        data["access"] = str(refresh.access_token)
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, self.user)
+        return data
+
+    def confirm_login_allowed(self, user: User) -> None:
+        """Rules once the password is right (a wrong one never gets here, so the
+        answer says nothing about accounts to someone who does not know it).
+
+        Until its address is proven an account is not usable by password: anyone
+        could have registered someone else's address (pre-hijacking).
+        """
+        if user.email_verified_at is None:
+            request = self.context.get("request")
+            if not rate_limit_exceeded(request=request, scope="verify"):
+                user_resend_verification(user=user, language=translation.get_language())
+            raise EmailUnverified(unverified_login_message())
+
+    @classmethod
+    def get_token(cls, user):
+        token = super().get_token(user)
+        token[EPOCH_CLAIM] = user.auth_epoch
+        # Carried unchanged through every rotation: the absolute lifetime.
+        token[AUTH_TIME_CLAIM] = int(time.time())
+        return token
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """Rotation as in simplejwt, refused once the user was signed out everywhere
+    or JWT_REFRESH_ABSOLUTE_DAYS after the sign-in the token descends from."""
+
+    def validate(self, attrs):
+        try:
+            refresh = self.token_class(attrs["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        user = User.objects.filter(
+            pk=refresh.get(jwt_settings.USER_ID_CLAIM), is_active=True
+        ).first()
+        signed_in_at = refresh.get(AUTH_TIME_CLAIM)
+        max_age = settings.JWT_REFRESH_ABSOLUTE_DAYS * 24 * 60 * 60
+        if (
+            user is None
+            or not token_epoch_is_current(token=refresh, user=user)
+            or not isinstance(signed_in_at, int)
+            or time.time() > signed_in_at + max_age
+        ):
+            raise InvalidToken(_("Your session has ended. Please sign in again."))
         return super().validate(attrs)
 
 

@@ -38,7 +38,13 @@ class AuthThrottleMixin:
     tags=["auth"],
     summary="Sign in with email and password",
     description="Public. Returns an `access` token (minutes) and a `refresh` token. "
-    "Repeated failures lock the account and IP out (429).",
+    "Repeated failures lock the account and IP out (429). Staff with two-factor "
+    "sign-in also send `otp` (the app's 6-digit code or a recovery code): without "
+    "it 401 `otp_required`, wrong 401 `otp_invalid`, too many wrong 429 "
+    "`otp_throttled`. Admins who have not set up an app get 403 "
+    "`two_factor_setup_required` (set it up on the website). An account whose "
+    "address is not confirmed yet gets 403 `email_unverified` (only with the right "
+    "password) and a new confirmation link by email.",
 )
 class LoginView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
     permission_classes = [permissions.AllowAny]
@@ -47,7 +53,9 @@ class LoginView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
 @extend_schema(
     tags=["auth"],
     summary="Exchange a refresh token for new tokens",
-    description="Public. Refresh tokens rotate: the one sent is blacklisted and stops working.",
+    description="Public. Refresh tokens rotate: the one sent is blacklisted and stops "
+    "working. Refused (401) after a password, email or role change, and "
+    "JWT_REFRESH_ABSOLUTE_DAYS after the sign-in the token descends from.",
 )
 class RefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
     permission_classes = [permissions.AllowAny]
@@ -69,7 +77,8 @@ class LogoutView(AuthThrottleMixin, jwt_views.TokenBlacklistView):
     description="Public, rate-limited per IP. Password validators apply. The answer "
     "is the same whether or not the address already has an account (no account "
     "enumeration): a new account gets a confirmation email, an existing one a "
-    "sign-in link. Sign in with `POST /api/auth/login` afterwards.",
+    "sign-in link; a weak password is refused alike either way. The password signs "
+    "in with `POST /api/auth/login` once the address is confirmed.",
     request=RegisterSerializer,
     responses={202: RegisterResponseSerializer},
 )
@@ -143,9 +152,12 @@ class UserDetailView(APIView):
     @extend_schema(
         summary="Update a user",
         description="The user themselves, organizers and admins may change name, "
-        "phone, language and news consent; only admins may change `role` (403 "
-        "otherwise). Anyone else gets 404. Fields left out stay as they are; "
-        "`languages`, when given, replaces the user's languages.",
+        "phone and language. News consent is the member's to give: staff may only "
+        "withdraw it (`marketing_consent: true` for someone else is a 403). Only "
+        "admins may change `role` (403 otherwise); nobody changes their own role "
+        "and the last active admin stays one (409). Anyone else gets 404. Fields "
+        "left out stay as they are; `languages`, when given, replaces the user's "
+        "languages.",
         request=UserUpdateSerializer,
         responses={200: UserProfileSerializer},
     )
@@ -163,16 +175,19 @@ class UserDetailView(APIView):
         ):
             raise PermissionDenied(_("Only admins may change roles."))
         with transaction.atomic():
+            # The role first: it locks the admins' rows before the user's, the order
+            # every role change takes, so two admins editing each other cannot
+            # deadlock.
+            if role is not None:
+                user = services.user_set_role(
+                    user=user, role=role, actor=request.user, request=request
+                )
             user = services.user_update_profile(
                 user=user, actor=request.user, request=request, **data
             )
             if languages is not None:
                 user_set_languages(
                     user=user, skills=languages, actor=request.user, request=request
-                )
-            if role is not None:
-                user = services.user_set_role(
-                    user=user, role=role, actor=request.user, request=request
                 )
         return Response(UserProfileSerializer(user).data)
 

@@ -36,12 +36,20 @@ def test_signup_creates_member_and_sends_verification(
     assert user.role == "member" and user.email_verified_at is None
     assert user.marketing_consent and user.marketing_consent_at is not None
     assert mail.outbox[-1].subject == "Confirm your email address"
-    # The link confirms the address; unverified members could sign in already.
-    assert signs_in(client, "nuria@example.com", "a-long-unusual-passphrase")
-    response = client.get(last_link("nuria@example.com"), follow=True)
+    # Changed on purpose (issue 13): the password works only once the address is
+    # proven, by typing it on the page the verification link opens.
+    assert not signs_in(client, "nuria@example.com", "a-long-unusual-passphrase")
+    link = last_link("nuria@example.com")
+    assert client.get(link).status_code == 200
+    user.refresh_from_db()
+    assert user.email_verified_at is None  # opening the link alone changes nothing
+    response = client.post(link, {"password": "a-long-unusual-passphrase"}, follow=True)
     user.refresh_from_db()
     assert user.email_verified_at is not None
+    assert client.session["_auth_user_id"] == str(user.pk)
     assert "your email address is confirmed" in response.content.decode()
+    client.logout()
+    assert signs_in(client, "nuria@example.com", "a-long-unusual-passphrase")
 
 
 def test_signup_page_is_the_same_whether_or_not_the_email_exists(
@@ -255,7 +263,7 @@ def test_profile_updates_details_and_consent_with_time(client, member):
 
 def test_news_recipients_need_consent_and_verified_address():
     verified = UserFactory(marketing_consent=True, email_verified_at=timezone.now())
-    UserFactory(marketing_consent=True)  # unverified: no news yet
+    UserFactory(marketing_consent=True, email_verified_at=None)  # no news yet
     UserFactory(email_verified_at=timezone.now())  # no consent
     assert list(User.objects.news_recipients()) == [verified]
 
@@ -294,7 +302,10 @@ def test_email_change_needs_confirmation_from_new_address(
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/account/email/", {"new_email": "New@Example.com"})
+        client.post(
+            "/en/account/email/",
+            {"new_email": "New@Example.com", "current_password": PASSWORD},
+        )
     member.refresh_from_db()
     assert member.email != "new@example.com"  # nothing changes yet
     assert mail.outbox[-1].to == ["new@example.com"]
@@ -311,15 +322,18 @@ def test_email_change_refused_when_address_taken(
     other = UserFactory()
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/account/email/", {"new_email": other.email})
+        client.post(
+            "/en/account/email/",
+            {"new_email": other.email, "current_password": PASSWORD},
+        )
     response = client.get(last_link(other.email))
     assert response.status_code == 400
     assert "already belongs to another account" in response.content.decode()
 
 
-def test_verification_not_needed_to_book(client, member):
+def test_verification_not_needed_to_book(client):
     from tickets.services import ticket_book
 
-    assert member.email_verified_at is None
+    member = UserFactory(email_verified_at=None)
     ticket, created = ticket_book(event=EventFactory(), user=member)
     assert created and ticket.status == "confirmed"

@@ -96,10 +96,10 @@ def test_register_applies_password_validators(
     user = User.objects.get(email="new@example.com")
     assert user.role == "member" and user.email_verified_at is None
     assert mail.outbox[-1].to == ["new@example.com"]
-    assert (
-        login(api_client, "new@example.com", "a-long-unusual-passphrase").status_code
-        == 200
-    )
+    # Changed on purpose (issue 13): no password sign-in before the address is proven.
+    refused = login(api_client, "new@example.com", "a-long-unusual-passphrase")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "email_unverified"
 
 
 def test_register_answers_the_same_for_an_existing_email(api_client, member):

@@ -83,7 +83,10 @@ def test_member_deletes_account(client, api_client, member):
 
     refused = client.post("/en/account/delete/", {})  # the box must be ticked
     assert refused.status_code == 200 and User.objects.get(pk=member.pk).is_active
-    response = client.post("/en/account/delete/", {"confirm": "on"})
+    response = client.post(
+        "/en/account/delete/",
+        {"confirm": "on", "current_password": "correct-horse-battery"},
+    )
     assert response.status_code == 200
     assert "What we keep, and why" in response.content.decode()
 

@@ -138,3 +138,21 @@ def test_members_cannot_see_the_cash_up(client, member):
     event = EventFactory()
     client.force_login(member)
     assert client.get(_en("door:cashup", event_id=event.pk)).status_code == 403
+
+
+def test_volunteer_cannot_record_another_volunteers_cash_count(client, volunteer):
+    from community.tests.factories import UserFactory
+    from door.models import CashCount
+
+    other = UserFactory(role="volunteer")
+    event = EventFactory(price=Decimal("6"))
+    client.force_login(volunteer)
+
+    response = client.post(
+        _en("door:cashup", event_id=event.pk),
+        {"action": "count", "counted": "0.00", "volunteer": str(other.pk)},
+    )
+
+    assert response.status_code == 404
+    assert not CashCount.objects.filter(volunteer=other).exists()
+    assert not AuditLog.objects.filter(action="cash.counted").exists()

@@ -7,12 +7,18 @@ from django.utils import translation
 from community.models import User
 from door import services
 from events.tests.factories import EventFactory
-from payments.models import Payment, Provider
+from payments.models import Payment, PaymentStatus, Provider
 from tickets.models import Ticket, TicketStatus
 from tickets.services import SoldOut
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
+
+PAID_STATUSES = (
+    PaymentStatus.SUCCEEDED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)
 
 
 def _en(name, **kwargs):
@@ -136,3 +142,75 @@ def test_walkin_takes_a_seat_on_their_side_and_door_shows_the_balance(
     page = client.get(_en("tickets:door-event", event_id=event.pk)).content.decode()
     assert "Language balance" in page
     assert "2 / 2" in page and "1 / 2" in page
+
+
+def test_walkin_amount_typed_is_the_amount_recorded_everywhere(volunteer):
+    from community.models import AuditLog
+    from door.selectors import cash_summary
+
+    event = EventFactory(price=Decimal("15.00"))
+
+    ticket = services.walkin_register(
+        event=event, name="Discount Dana", amount="7.50", actor=volunteer
+    )
+
+    assert ticket.status == TicketStatus.CHECKED_IN
+    assert ticket.amount_collected == Decimal("7.50")
+    (payment,) = Payment.objects.filter(ticket=ticket)
+    assert payment.amount == Decimal("7.50")
+    assert payment.status == PaymentStatus.SUCCEEDED
+    cash = AuditLog.objects.get(action="payment.cash_recorded")
+    assert cash.changes["amount"] == "7.50"
+    checkin = AuditLog.objects.get(action="ticket.checked_in", target_id=str(ticket.pk))
+    assert checkin.changes["cash_collected"] == "7.50"
+    walk_in = AuditLog.objects.get(action="door.walk_in")
+    assert walk_in.changes["cash_taken"] == "7.50"
+    summary = cash_summary(event=event)
+    assert summary.expected == Decimal("7.50")
+    assert summary.cash_taken == Decimal("7.50")
+    assert not any("15.00" in str(entry.changes) for entry in AuditLog.objects.all())
+
+
+def test_walkin_with_zero_typed_is_admitted_not_paid_and_no_cash_is_expected(
+    volunteer,
+):
+    from community.models import AuditLog
+    from door.selectors import cash_summary
+
+    event = EventFactory(price=Decimal("15.00"))
+
+    ticket = services.walkin_register(
+        event=event, name="Broke Bob", amount="0", actor=volunteer
+    )
+
+    assert ticket.status == TicketStatus.CHECKED_IN
+    assert ticket.amount_collected == Decimal("0")
+    assert ticket.amount_due == Decimal("15.00")  # still owed
+    (owed,) = Payment.objects.filter(ticket=ticket)
+    assert owed.status == PaymentStatus.UNPAID
+    assert owed.amount == Decimal("15.00")
+    assert not Payment.objects.filter(status__in=PAID_STATUSES).exists()
+    assert not AuditLog.objects.filter(action="payment.cash_recorded").exists()
+    checkin = AuditLog.objects.get(action="ticket.checked_in", target_id=str(ticket.pk))
+    assert checkin.changes["cash_collected"] == "0"
+    assert AuditLog.objects.get(action="door.walk_in").changes["paid"] is False
+    assert AuditLog.objects.filter(action="payment.admitted_unpaid").count() == 1
+    summary = cash_summary(event=event)
+    assert summary.expected == Decimal("0")
+    assert summary.cash_taken == Decimal("0")
+    assert summary.lines == []
+
+
+def test_walkin_page_with_zero_says_not_paid(client, volunteer):
+    event = EventFactory(price=Decimal("15"))
+    client.force_login(volunteer)
+
+    response = client.post(
+        _en("door:walkin", event_id=event.pk),
+        {"name": "Carla", "amount": "0"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Checked in, not paid" in page
+    assert "15.00 EUR taken" not in page

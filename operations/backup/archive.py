@@ -10,11 +10,9 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import tarfile
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,25 +45,8 @@ class _Hashing:
 
 
 def app_version() -> str:
-    if os.environ.get("APP_VERSION"):
-        return os.environ["APP_VERSION"]
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],  # noqa: S607
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    pyproject = Path(settings.BASE_DIR) / "pyproject.toml"
-    try:
-        return tomllib.loads(pyproject.read_text())["project"]["version"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "unknown"
+    """The release that wrote the archive: the one version every part reports."""
+    return settings.APP_VERSION
 
 
 def media_files(storage=default_storage, path: str = "") -> Iterator[str]:
@@ -102,11 +83,26 @@ def archive_name(now: datetime, *, encrypted: bool) -> str:
     return f"{PREFIX}{now:%Y%m%dT%H%M%SZ}.tar" + (".age" if encrypted else "")
 
 
+def _private_directory(directory: Path) -> None:
+    """The backup directory is the owner's alone (0700), whatever the umask: a
+    plain archive holds every password hash and personal detail."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file only its owner can read or write (0600), created that way rather
+    than narrowed afterwards, so it is never readable by others for a moment."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # O_CREAT's mode is reduced by the umask, never widened
+    return os.fdopen(fd, "wb")
+
+
 def create(directory: Path, *, recipients: list) -> BackupResult:
     """Write a new archive into `directory`; the file appears only when complete."""
     started = time.perf_counter()
     now = datetime.now(UTC)
-    directory.mkdir(parents=True, exist_ok=True)
+    _private_directory(directory)
     final = directory / archive_name(now, encrypted=bool(recipients))
     partial = final.with_name(final.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="spanglish-backup-") as tmp:
@@ -117,7 +113,7 @@ def create(directory: Path, *, recipients: list) -> BackupResult:
         mode = "w|gz" if snapshot.member.endswith(".sqlite3") else "w|"
         try:
             with (
-                open(partial, "wb") as out,
+                _private_file(partial) as out,
                 encrypting(out, recipients) as stream,
                 tarfile.open(fileobj=stream, mode=mode) as tar,
             ):

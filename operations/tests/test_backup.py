@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import stat
 import tarfile
 from pathlib import Path
 
@@ -112,6 +114,25 @@ def test_backup_refuses_to_write_a_plain_archive_without_a_key(settings, tmp_pat
     assert "events" in manifest["migrations"]
     assert manifest["row_counts"]["events_event"] == 0
     assert set(manifest["checksums"]) == {manifest["database"]["member"]}
+
+
+def test_plain_archive_and_its_directory_are_the_owners_alone(settings, tmp_path):
+    settings.BACKUP_AGE_RECIPIENT = settings.BACKUP_AGE_IDENTITY = ""
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_S3_BUCKET = ""
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)  # an existing directory others could list
+    previous = os.umask(0o022)  # the usual umask: new files world-readable
+    try:
+        fresh = _backup("--unencrypted")
+        existing = _backup("--unencrypted", "--dir", str(shared))
+    finally:
+        os.umask(previous)
+
+    for archive in (fresh, existing):
+        assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+        assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
 
 
 def test_archive_encrypted_to_another_key_is_refused(keys, settings):

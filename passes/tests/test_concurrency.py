@@ -1,3 +1,10 @@
+"""Concurrent pass bookings: threads on their own connections, released together
+by a barrier, committing for real (transaction=True).
+
+On SQLite these tests are skipped: SQLite serialises every write, so they could
+not notice a removed row lock. They run on PostgreSQL in CI (`.ci/run` runs the
+suite on both databases)."""
+
 import threading
 from decimal import Decimal
 

@@ -138,6 +138,9 @@ class WebhookView(APIView):
             )
         try:
             notification = provider.parse_notification(request=raw)
+            result = services.payment_handle_notification(
+                provider_code=provider.code, notification=notification
+            )
         except InvalidSignature:
             return Response(
                 error_body("bad_signature", "Signature verification failed."),
@@ -149,7 +152,4 @@ class WebhookView(APIView):
                 error_body("provider_unavailable", "Could not reach the provider."),
                 status=503,
             )
-        result = services.payment_handle_notification(
-            provider_code=provider.code, notification=notification
-        )
         return Response({"result": result})

@@ -4,6 +4,7 @@ Providers talk to the outside world only; every decision about our rows is taken
 payments/services.py from the normalised `ProviderState` they return.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -47,12 +48,24 @@ class ProviderState:
 
 @dataclass
 class Notification:
-    """A verified notification. `state` is None when it carries nothing to apply."""
+    """A verified notification. `state` is None when it carries nothing to apply.
+
+    A provider whose notification is only a hint sets `fetch` instead: it asks the
+    provider's API for the state, and is only called once the event id is known to
+    be new, so a replay never reaches the provider."""
 
     event_id: str
     event_type: str
     state: ProviderState | None
     payload: dict = field(default_factory=dict)
+    fetch: Callable[[], ProviderState | None] | None = None
+
+    def load_state(self) -> ProviderState | None:
+        """The state to apply (may call the provider; raises ProviderError)."""
+        if self.fetch is not None:
+            self.state = self.fetch()
+            self.fetch = None
+        return self.state
 
 
 class PaymentProvider:

@@ -9,6 +9,7 @@ signature we fetch the payment from the API and trust only what the API says.
 import hashlib
 import hmac
 import json
+import time
 from decimal import Decimal
 
 import requests
@@ -110,6 +111,27 @@ def _parse_signature(header: str) -> dict[str, str]:
     return values
 
 
+def _check_age(ts: str) -> None:
+    """Refuse a signature older than MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS, as the
+    stripe library does for Stripe's: a captured notification cannot be replayed
+    later. MercadoPago sends `ts` in milliseconds (seconds are accepted too)."""
+    try:
+        stamp = int(ts)
+    except ValueError:
+        raise InvalidSignature("ts is not a number") from None
+    seconds = stamp / 1000 if stamp > 10**11 else stamp
+    if seconds < time.time() - settings.MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS:
+        raise InvalidSignature("signature timestamp outside the tolerance zone")
+
+
+def _event_id(*, data_id: str, request_id: str, ts: str) -> str:
+    """The notification's identity from what the signature covers."""
+    event_id = f"{data_id}:{request_id}" if request_id else f"{data_id}:ts:{ts}"
+    if len(event_id) > 255:
+        event_id = hashlib.sha256(event_id.encode()).hexdigest()
+    return event_id
+
+
 def payment_state(data: dict) -> ProviderState:
     """Normalise a MercadoPago payment resource (GET /v1/payments/{id})."""
     status = data.get("status")
@@ -188,6 +210,10 @@ class MercadoPagoProvider(PaymentProvider):
         return "X-Signature" in request.headers
 
     def parse_notification(self, *, request) -> Notification:
+        """Check the signature and its age; the event id is made of the signed
+        values only (data.id and x-request-id), so a replay with a rewritten body
+        is still recognised. The payment is fetched later, and only for a new
+        event (Notification.fetch)."""
         secret = settings.MERCADOPAGO_WEBHOOK_SECRET
         signature = _parse_signature(request.headers.get("X-Signature", ""))
         ts, received = signature.get("ts", ""), signature.get("v1", "")
@@ -198,6 +224,7 @@ class MercadoPagoProvider(PaymentProvider):
         expected = sign(secret=secret, data_id=data_id, request_id=request_id, ts=ts)
         if not hmac.compare_digest(expected, received):
             raise InvalidSignature("x-signature does not match")
+        _check_age(ts)
         try:
             payload = json.loads(request.body or b"{}")
         except ValueError:
@@ -205,15 +232,18 @@ class MercadoPagoProvider(PaymentProvider):
         if not isinstance(payload, dict):
             payload = {}
         kind = request.GET.get("type") or payload.get("type") or ""
-        event_id = str(payload.get("id") or request_id or f"{kind}:{data_id}:{ts}")
-        state = None
+        fetch = None
         if kind == "payment" and data_id:
-            state = payment_state(api().request("GET", f"/v1/payments/{data_id}"))
+
+            def fetch():
+                return payment_state(api().request("GET", f"/v1/payments/{data_id}"))
+
         return Notification(
-            event_id=event_id,
-            event_type=str(payload.get("action") or kind),
-            state=state,
+            event_id=_event_id(data_id=data_id, request_id=request_id, ts=ts),
+            event_type=str(payload.get("action") or kind)[:100],
+            state=None,
             payload=payload,
+            fetch=fetch,
         )
 
     def fetch_state(self, *, payment) -> ProviderState | None:

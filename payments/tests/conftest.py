@@ -79,9 +79,18 @@ def post_stripe(client):
 
 @pytest.fixture
 def post_mp(client):
-    def send(data_id, *, notification_id=None, secret=MP_WEBHOOK_SECRET, path=""):
-        request_id = f"req-{notification_id or data_id}"
-        body = {
+    def send(
+        data_id,
+        *,
+        notification_id=None,
+        secret=MP_WEBHOOK_SECRET,
+        path="",
+        request_id=None,
+        ts=None,
+        body=None,
+    ):
+        request_id = request_id or f"req-{notification_id or data_id}"
+        body = body or {
             "id": notification_id or int(data_id) + 7,
             "type": "payment",
             "action": "payment.updated",
@@ -93,7 +102,7 @@ def post_mp(client):
             data=body,
             content_type="application/json",
             HTTP_X_SIGNATURE=mp_signature(
-                secret=secret, data_id=str(data_id), request_id=request_id
+                secret=secret, data_id=str(data_id), request_id=request_id, ts=ts
             ),
             HTTP_X_REQUEST_ID=request_id,
         )

@@ -1,3 +1,4 @@
+import time
 from decimal import Decimal
 
 from community.models import AuditLog
@@ -120,3 +121,99 @@ def test_zero_decimal_currency_sent_as_whole_number(fake, held_ticket):
     (sent,) = fake.requests_to("POST", "/checkout/preferences")
     assert sent.body["items"][0]["unit_price"] == 5000
     assert isinstance(sent.body["items"][0]["unit_price"], int)
+
+
+def test_payment_without_an_amount_is_flagged_not_confirmed(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    mp["transaction_amount"] = None
+    assert post_mp(mp["id"]).json() == {"result": "flagged"}
+    mp_payment.refresh_from_db()
+    assert mp_payment.flagged
+    assert mp_payment.status == PaymentStatus.PENDING
+    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+
+
+def test_payment_without_a_currency_is_flagged_not_confirmed(mp_payment, fake, post_mp):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    del mp["currency_id"]
+    assert post_mp(mp["id"]).json() == {"result": "flagged"}
+    mp_payment.refresh_from_db()
+    assert mp_payment.flagged
+    assert mp_payment.status == PaymentStatus.PENDING
+    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+
+
+def test_without_a_webhook_secret_every_notification_is_refused(
+    mp_payment, fake, post_mp, settings
+):
+    settings.MERCADOPAGO_WEBHOOK_SECRET = ""
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    # Signed with the empty secret the server has: still refused.
+    response = post_mp(mp["id"], secret="")
+    assert response.status_code == 400
+    assert not fake.requests_to("GET", "/v1/payments/")
+    mp_payment.refresh_from_db()
+    assert mp_payment.status == PaymentStatus.PENDING
+    assert not PaymentNotification.objects.exists()
+
+
+def test_replay_answers_duplicate_without_asking_mercadopago_again(
+    mp_payment, fake, post_mp
+):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    assert post_mp(mp["id"], request_id="req-once").json() == {"result": "succeeded"}
+    provider_calls, audit_entries = len(fake.requests), AuditLog.objects.count()
+
+    replay = post_mp(mp["id"], request_id="req-once")
+
+    assert replay.status_code == 200
+    assert replay.json() == {"result": "duplicate"}
+    assert len(fake.requests) == provider_calls
+    assert AuditLog.objects.count() == audit_entries
+    assert PaymentNotification.objects.count() == 1
+
+
+def test_replay_with_a_rewritten_unsigned_body_is_still_a_duplicate(
+    mp_payment, fake, post_mp
+):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    post_mp(mp["id"], request_id="req-1", notification_id=111)
+    provider_calls = len(fake.requests)
+    rewritten = {
+        "id": 999_999,
+        "type": "payment",
+        "action": "payment.created",
+        "data": {"id": "another"},
+    }
+
+    replay = post_mp(mp["id"], request_id="req-1", body=rewritten)
+
+    assert replay.json() == {"result": "duplicate"}
+    assert len(fake.requests) == provider_calls
+    assert PaymentNotification.objects.count() == 1
+
+
+def test_a_new_request_id_for_the_same_payment_is_a_new_notification(
+    mp_payment, fake, post_mp
+):
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    post_mp(mp["id"], request_id="req-1")
+    assert post_mp(mp["id"], request_id="req-2").json() == {"result": "already_paid"}
+    assert PaymentNotification.objects.count() == 2
+
+
+def test_signature_older_than_the_tolerance_is_refused(
+    mp_payment, fake, post_mp, settings
+):
+    settings.MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS = 300
+    mp = fake.mp_pay(mp_payment.provider_reference)
+    captured_ms = int((time.time() - 301) * 1000)
+    captured_s = int(time.time() - 301)
+
+    for ts in (captured_ms, captured_s):
+        response = post_mp(mp["id"], ts=str(ts))
+        assert response.status_code == 400
+    assert not fake.requests_to("GET", "/v1/payments/")
+    assert not PaymentNotification.objects.exists()
+    recent = str(int((time.time() - 60) * 1000))
+    assert post_mp(mp["id"], ts=recent).json() == {"result": "succeeded"}

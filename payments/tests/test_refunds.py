@@ -222,3 +222,125 @@ def test_local_tryout_pay_route_then_reconcile(stripe_payment, fake):
     call_command("reconcile_payments", min_age=0)
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_full_refund_of_a_checked_in_ticket_keeps_the_check_in(
+    stripe_payment, fake, post_stripe, organizer, volunteer
+):
+    from tickets.services import ticket_check_in
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    ticket = payment.ticket
+    assert ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer).ok
+
+    payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
+
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.refunded_amount == Decimal("15")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CHECKED_IN
+    assert ticket.checkin_at is not None
+    assert len(fake.requests_to("POST", "/v1/refunds")) == 1
+
+
+def test_refund_larger_than_what_is_left_is_refused_without_calling_the_provider(
+    stripe_payment, fake, post_stripe, organizer
+):
+    from django.core.exceptions import ValidationError
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    services.payment_refund(payment=payment, amount=Decimal("10"), actor=organizer)
+    assert len(fake.requests_to("POST", "/v1/refunds")) == 1
+
+    with pytest.raises(ValidationError):
+        services.payment_refund(payment=payment, amount=Decimal("6"), actor=organizer)
+
+    assert len(fake.requests_to("POST", "/v1/refunds")) == 1
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("10")
+
+
+def test_amount_reserved_by_a_pending_refund_counts_as_used(
+    stripe_payment, fake, post_stripe, organizer, api_client
+):
+    from payments.models import Refund
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    Refund.objects.create(payment=payment, amount=Decimal("10"), idempotency_key="k")
+    api_client.force_authenticate(organizer)
+
+    refused = api_client.post(
+        "/api/payments/refund", {"payment": str(payment.pk), "amount": "6"}
+    )
+
+    assert refused.status_code == 400
+    assert "5.00" in str(refused.json())
+    assert not fake.requests_to("POST", "/v1/refunds")
+    allowed = api_client.post(
+        "/api/payments/refund", {"payment": str(payment.pk), "amount": "5"}
+    )
+    assert allowed.status_code == 200
+    assert len(fake.requests_to("POST", "/v1/refunds")) == 1
+
+
+def test_refunds_are_recorded_as_rows_that_add_up_to_the_refunded_amount(
+    stripe_payment, fake, post_stripe, organizer
+):
+    from payments.models import RefundStatus
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    services.payment_refund(payment=payment, amount=Decimal("4"), actor=organizer)
+    payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
+
+    rows = list(payment.refunds.order_by("created_at"))
+    assert [r.amount for r in rows] == [Decimal("4"), Decimal("11")]
+    assert {r.status for r in rows} == {RefundStatus.SUCCEEDED}
+    assert [r.provider_refund_id for r in rows] == [f["id"] for f in fake.refunds]
+    assert {r.actor for r in rows} == {organizer}
+    assert sum(r.amount for r in rows) == payment.refunded_amount
+
+
+def test_refund_the_provider_refuses_releases_its_reservation(
+    stripe_payment, fake, post_stripe, organizer
+):
+    from payments.models import RefundStatus
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    fake.fail_next = 402
+    with pytest.raises(services.ProviderUnavailable):
+        services.payment_refund(payment=payment, amount=None, actor=organizer)
+    (failed,) = payment.refunds.all()
+    assert failed.status == RefundStatus.FAILED
+    assert failed.error
+
+    payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.refunded_amount == Decimal("15")
+
+
+def test_refund_webhook_leaves_out_what_our_pending_refunds_reserved(
+    stripe_payment, fake, post_stripe
+):
+    from payments.models import Refund
+
+    payment = _paid_stripe(fake, stripe_payment, post_stripe)
+    Refund.objects.create(payment=payment, amount=Decimal("5"), idempotency_key="k")
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "amount": 1500,
+        "amount_refunded": 500,  # our own refund, before we settled it
+        "currency": "eur",
+        "payment_intent": payment.provider_payment_id,
+        "metadata": {},
+    }
+    assert post_stripe("charge.refunded", charge).json() == {
+        "result": "already_refunded"
+    }
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("0")
+
+    # 3 more were refunded in Stripe's dashboard: only those are counted here.
+    post_stripe("charge.refunded", {**charge, "amount_refunded": 800})
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("3")

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -181,3 +182,89 @@ def test_generic_webhook_without_signature_headers_is_rejected(client):
         "/api/payments/webhook/", data={"x": 1}, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_paid_session_without_an_amount_is_flagged_not_confirmed(
+    stripe_payment, fake, post_stripe
+):
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    assert post_stripe(
+        "checkout.session.completed", {**session, "amount_total": None}
+    ).json() == {"result": "flagged"}
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.flagged
+    assert stripe_payment.status == PaymentStatus.PENDING
+    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+
+
+def test_paid_session_without_a_currency_is_flagged_not_confirmed(
+    stripe_payment, fake, post_stripe
+):
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    post_stripe("checkout.session.completed", {**session, "currency": None})
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.flagged
+    assert stripe_payment.status == PaymentStatus.PENDING
+    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+
+
+def test_without_a_webhook_secret_every_notification_is_refused(
+    stripe_payment, fake, post_stripe, settings
+):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    # Signed with the empty secret the server has: still refused.
+    response = post_stripe("checkout.session.completed", session, secret="")
+    assert response.status_code == 400
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.PENDING
+    assert not PaymentNotification.objects.exists()
+
+
+def test_replayed_event_answers_duplicate_and_applies_nothing_again(
+    stripe_payment, fake, post_stripe
+):
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    first = post_stripe("checkout.session.completed", session, event_id="evt_r")
+    assert first.json() == {"result": "succeeded"}
+    provider_calls, audit_entries = len(fake.requests), AuditLog.objects.count()
+
+    replay = post_stripe("checkout.session.completed", session, event_id="evt_r")
+
+    assert replay.status_code == 200
+    assert replay.json() == {"result": "duplicate"}
+    assert len(fake.requests) == provider_calls
+    assert AuditLog.objects.count() == audit_entries
+    assert PaymentNotification.objects.count() == 1
+
+
+def test_full_refund_webhook_for_a_checked_in_ticket_keeps_the_check_in(
+    stripe_payment, fake, post_stripe, volunteer
+):
+    from tickets.services import ticket_check_in
+
+    session = fake.stripe_pay(stripe_payment.provider_reference)
+    post_stripe("checkout.session.completed", session)
+    ticket = stripe_payment.ticket
+    assert ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer).ok
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "amount": 1500,
+        "amount_refunded": 1500,
+        "currency": "eur",
+        "payment_intent": session["payment_intent"],
+        "metadata": {},
+        "refunded": True,
+    }
+
+    response = post_stripe("charge.refunded", charge)
+
+    assert response.status_code == 200
+    assert response.json() == {"result": PaymentStatus.REFUNDED}
+    stripe_payment.refresh_from_db()
+    assert stripe_payment.status == PaymentStatus.REFUNDED
+    assert stripe_payment.refunded_amount == Decimal("15")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CHECKED_IN
+    assert ticket.checkin_at is not None

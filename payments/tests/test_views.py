@@ -116,3 +116,4 @@ def test_admin_lists_payments_with_totals_and_refunds_after_confirmation(
     assert stripe_payment.status == "refunded"
     detail = client.get(f"/admin/payments/payment/{stripe_payment.pk}/change/")
     assert "checkout.session.completed" in detail.content.decode()
+    assert fake.refunds[0]["id"] in detail.content.decode()  # the refund inline

@@ -82,6 +82,14 @@ class TicketBookedSerializer(TicketSerializer):
         return ticket_manage_url(ticket)
 
 
+class TicketBookedByEmailSerializer(serializers.Serializer):
+    """The answer to every anonymous booking (documentation only)."""
+
+    detail = StrictCharField(
+        help_text="Check your email: the ticket's link was sent to the address."
+    )
+
+
 class TicketUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[TicketStatus.CHECKED_IN, TicketStatus.CANCELLED],

@@ -1,15 +1,7 @@
-"""Throttles for public write paths (rates in settings.REST_FRAMEWORK)."""
+"""Throttles for public write paths (rates in settings.REST_FRAMEWORK). Anonymous
+bookings are limited by tickets.ratelimit instead, the same limiter as the site's."""
 
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-
-
-class AnonWriteThrottle(AnonRateThrottle):
-    scope = "anon_write"
-
-    def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return super().allow_request(request, view)
+from rest_framework.throttling import UserRateThrottle
 
 
 class UserWriteThrottle(UserRateThrottle):
@@ -19,5 +11,5 @@ class UserWriteThrottle(UserRateThrottle):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         if not (request.user and request.user.is_authenticated):
-            return True  # AnonWriteThrottle counts anonymous writes
+            return True  # tickets.ratelimit counts anonymous bookings
         return super().allow_request(request, view)

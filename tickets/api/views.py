@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from community.services import user_get_or_create_by_email
 from events.models import Event
+from spanglish.api.exceptions import json_error_response
 from spanglish.api.permissions import (
     DOOR_STAFF_ROLES,
     ORGANIZER_ROLES,
@@ -21,34 +22,47 @@ from spanglish.api.permissions import (
 )
 from spanglish.errors import ConflictError
 from tickets import exports, services
+from tickets.access import booked_by_email_message
 from tickets.api.serializers import (
     CheckinResultSerializer,
     CheckinSerializer,
+    TicketBookedByEmailSerializer,
     TicketBookedSerializer,
     TicketBookSerializer,
     TicketFilterSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from tickets.api.throttles import AnonWriteThrottle, UserWriteThrottle
+from tickets.api.throttles import UserWriteThrottle
 from tickets.models import Ticket, TicketStatus, normalize_ticket_code
+from tickets.ratelimit import booking_rate_limit_message, booking_rate_limited
 
 
 class TicketBookView(GenericAPIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonWriteThrottle, UserWriteThrottle]
+    # Anonymous bookings are limited by tickets.ratelimit (the booking form's limits).
+    throttle_classes = [UserWriteThrottle]
     serializer_class = TicketBookSerializer
 
     @extend_schema(
         tags=["tickets"],
         summary="Book a ticket",
-        description="Anyone. Signed in: books for yourself (booking again returns your "
-        "ticket with 200). Not signed in: give `attendee_name` and `attendee_email`; an "
-        "account is matched or created by email and the ticket link is emailed. Free "
-        "events and `door` payment confirm at once; `online` holds the seat while the "
-        "payment completes. Sold out → 409 `sold_out`. Throttled.",
+        description="Anyone. Signed in: books for yourself (201 with the ticket; "
+        "booking again returns your ticket with 200). Not signed in: give "
+        "`attendee_name` and `attendee_email`; an account is matched or created by "
+        "email and the ticket's link is emailed to that address, never returned: the "
+        'answer is always 202 `{"detail": "Check your email…"}`, whether the '
+        "address is new, already holds a ticket or must pay ahead (a pay-at-the-door "
+        "booking is then held for online payment). Free events and `door` payment "
+        "confirm at once; `online` holds the seat while the payment completes. Sold "
+        "out → 409 `sold_out`. Anonymous bookings are limited per client IP and per "
+        "email address per event (BOOKING_RATE_LIMIT_*): 429 `throttled`.",
         request=TicketBookSerializer,
-        responses={201: TicketBookedSerializer, 200: TicketSerializer},
+        responses={
+            201: TicketBookedSerializer,
+            200: TicketSerializer,
+            202: TicketBookedByEmailSerializer,
+        },
     )
     def post(self, request):
         serializer = TicketBookSerializer(data=request.data)
@@ -67,6 +81,10 @@ class TicketBookView(GenericAPIView):
             }
             if missing:
                 raise ValidationError(missing)
+            if booking_rate_limited(request=request, event=event, email=email):
+                return json_error_response(
+                    429, "throttled", booking_rate_limit_message()
+                )
             user, _created = user_get_or_create_by_email(
                 email=email, name=name, language=getattr(request, "LANGUAGE_CODE", "")
             )
@@ -77,16 +95,18 @@ class TicketBookView(GenericAPIView):
             attendee_name=name,
             attendee_email=email,
             side=data.get("side", ""),
+            by_email_only=not request.user.is_authenticated,
             request=request,
         )
-        if not created:
-            if request.user.is_authenticated:
-                return Response(TicketSerializer(ticket).data)
-            # Never show a ticket to someone who only typed its holder's email.
-            raise ConflictError(
-                _("This email address already has a ticket for this event."),
-                code="already_booked",
+        if not request.user.is_authenticated:
+            # Never show a ticket to someone who only typed an email: the same
+            # answer whether the address is new or already holds a ticket.
+            return Response(
+                {"detail": booked_by_email_message(email)},
+                status=status.HTTP_202_ACCEPTED,
             )
+        if not created:
+            return Response(TicketSerializer(ticket).data)
         return Response(
             TicketBookedSerializer(ticket).data, status=status.HTTP_201_CREATED
         )

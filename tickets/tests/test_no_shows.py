@@ -98,14 +98,20 @@ def test_below_the_limit_or_with_the_rule_off_the_door_stays_open(settings):
     user = UserFactory()
     no_shows(user, 2)
     settings.NO_SHOW_LIMIT = 3
-    services.ticket_book(
+    below, created = services.ticket_book(
         event=EventFactory(price=Decimal("5")), user=user, payment_method="door"
     )
+    assert created and below.status == TicketStatus.CONFIRMED
+    assert below.payment_method == PaymentMethod.DOOR
+    assert below.amount_due == Decimal("5")
     no_shows(user, 5)
     settings.NO_SHOW_LIMIT = 0
-    services.ticket_book(
+    rule_off, created = services.ticket_book(
         event=EventFactory(price=Decimal("5")), user=user, payment_method="door"
     )
+    assert created and rule_off.status == TicketStatus.CONFIRMED
+    assert rule_off.payment_method == PaymentMethod.DOOR
+    assert rule_off.amount_due == Decimal("5")
 
 
 def test_history_shows_no_shows_and_the_pay_ahead_rule(auth_client, settings):

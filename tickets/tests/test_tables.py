@@ -111,3 +111,30 @@ def test_tables_page_queries_do_not_grow_with_attendees(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("tickets:tables", kwargs={"event_id": event.pk}))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "ticket", ["not-a-uuid", "", "1 OR 1=1", "00000000-0000-0000-0000-00000000000Z"]
+)
+def test_moving_a_malformed_ticket_id_answers_404_not_500(client, organizer, ticket):
+    event = EventFactory()
+    client.force_login(organizer)
+    response = client.post(
+        reverse("tickets:tables-move", kwargs={"event_id": event.pk}),
+        {"ticket": ticket, "table": "2"},
+    )
+    assert response.status_code == 404
+    assert not TableSeat.objects.exists()
+
+
+def test_moving_someone_to_an_absurd_table_number_is_refused(client, organizer):
+    event = EventFactory()
+    guest = attendee(event, "es", "B1", "Ana")
+    client.force_login(organizer)
+    url = reverse("tickets:tables-move", kwargs={"event_id": event.pk})
+    for table in ("99999999999999999999999", "0", "-3", "x", "1e3"):
+        response = client.post(url, {"ticket": str(guest.pk), "table": table})
+        assert response.status_code == 302
+    assert not TableSeat.objects.exists()
+    client.post(url, {"ticket": str(guest.pk), "table": "4"})
+    assert TableSeat.objects.get(ticket=guest).table == 4

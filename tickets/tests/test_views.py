@@ -58,7 +58,10 @@ def test_visitor_books_with_name_and_email_without_being_signed_in(client):
     ticket = Ticket.objects.get()
     assert ticket.user.email == "ana@example.com"
     assert not ticket.user.has_usable_password()
-    assert response.url == ticket.get_absolute_url()
+    # Anyone can type any email: the ticket opens from the emailed link only.
+    assert response.url == event.get_absolute_url()
+    assert client.get(ticket.get_absolute_url()).status_code == 404
+    client.get("/" + ticket_manage_url(ticket).split("://", 1)[1].split("/", 1)[1])
     assert client.get(ticket.get_absolute_url()).status_code == 200
     assert "_auth_user_id" not in client.session
 

@@ -1,14 +1,13 @@
-"""`manage.py backup`: database + media in one encrypted archive, then retention."""
+"""`manage.py backup`: database + media in one encrypted archive, then retention
+(operations.services.backup_run, which the nightly scheduled job runs too)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.backup import archive, offsite, retention
-from operations.backup.crypto import BackupError, recipients_from_settings
-from operations.models import Heartbeat
-from operations.services import heartbeat_record
+from operations.backup.crypto import BackupError
+from operations.services import backup_run
 
 
 class Command(BaseCommand):
@@ -28,36 +27,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-upload", action="store_true")
 
     def handle(self, *args, **options):
-        directory = Path(options["dir"] or settings.BACKUP_DIR)
         try:
-            recipients = recipients_from_settings()
-            if not recipients and not options["unencrypted"]:
-                raise CommandError(
-                    "No BACKUP_AGE_RECIPIENT is set: refusing to write an unencrypted "
-                    "backup. Set the age public key (age-keygen), or pass --unencrypted."
-                )
-            result = archive.create(directory, recipients=recipients)
-            uploaded = ""
-            if settings.BACKUP_S3_BUCKET and not options["no_upload"]:
-                uploaded = offsite.upload(result.path)
-            pruned = []
-            if not options["no_prune"]:
-                pruned = retention.prune(
-                    directory,
-                    keep_daily=settings.BACKUP_KEEP_DAILY,
-                    keep_weekly=settings.BACKUP_KEEP_WEEKLY,
-                )
+            outcome = backup_run(
+                directory=Path(options["dir"] or settings.BACKUP_DIR),
+                allow_unencrypted=options["unencrypted"],
+                prune=not options["no_prune"],
+                upload=not options["no_upload"],
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        heartbeat_record(
-            name=Heartbeat.BACKUP,
-            details={
-                "file": result.path.name,
-                "bytes": result.size,
-                "seconds": round(result.seconds, 3),
-                "offsite": uploaded,
-            },
-        )
+        result, recipients = outcome.result, outcome.encrypted
+        uploaded, pruned = outcome.uploaded, outcome.pruned
         counts = result.manifest["row_counts"]
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,7 +1,7 @@
 """`manage.py worker_heartbeat`: queue a task whose run proves the worker is alive.
 
-Run it every minute (cron or the systemd timer in deploy/); /readyz reports how long
-ago the worker last executed it.
+The scheduler (`manage.py crontask`) queues it every minute; run this by hand to
+check a worker. /readyz reports how long ago the worker last executed it.
 """
 
 from django.core.management.base import BaseCommand

@@ -1,0 +1,29 @@
+"""Periodic jobs of the community app (operations/jobs.py schedules and records them).
+
+Both run their management command, where the logic lives, so there is one copy.
+"""
+
+import io
+
+from django.core.management import call_command
+
+from operations.jobs import periodic
+
+
+def _command(name: str) -> str:
+    out = io.StringIO()
+    call_command(name, stdout=out)
+    return out.getvalue().strip()
+
+
+@periodic("0 4 * * *")
+def purge_audit_ips() -> str:
+    """Erase IP addresses older than AUDIT_IP_RETENTION_DAYS from the audit trail
+    and the sign-in logs."""
+    return _command("purge_audit_ips")
+
+
+@periodic("30 4 * * *")
+def flush_expired_tokens() -> str:
+    """Delete expired JWT refresh tokens from simplejwt's blacklist tables."""
+    return _command("flushexpiredtokens") or "Expired tokens flushed."
