@@ -14,11 +14,13 @@ RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt
 
 # --- runtime -----------------------------------------------------------------------
 FROM python:3.12-slim-bookworm AS runtime
+# The release number the app reports comes from pyproject.toml; this only labels the
+# image with the tag it was built as.
 ARG APP_VERSION=unknown
+LABEL org.opencontainers.image.version=$APP_VERSION
 ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    APP_VERSION=$APP_VERSION \
     DEBUG=false \
     LOG_FORMAT=json \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus

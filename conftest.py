@@ -85,3 +85,20 @@ def auth_client():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _patient_connection_pool(django_db_setup, django_db_blocker):
+    """Concurrency tests start up to 200 threads in one process against the pool's
+    10 connections. Production waits DATABASE_POOL_TIMEOUT (1 s) for a connection,
+    sized for gunicorn's two threads per worker; here the threads queue on purpose,
+    so they may wait as long as a test would."""
+    from django.db import connections
+
+    for connection in connections.all():
+        pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
+        if isinstance(pool, dict):
+            pool["timeout"] = 30
+            with django_db_blocker.unblock():
+                connection.close_pool()
+    yield

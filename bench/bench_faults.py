@@ -33,7 +33,7 @@ OUTAGE = float(os.environ.get("BENCH_FAULT_OUTAGE", "12"))
 AFTER = float(os.environ.get("BENCH_FAULT_AFTER", "12"))
 PAUSE = 0.05  # between a client's requests: a bounded load, not a flood
 EVENTS = 10
-USERS = 60
+USERS = 300
 
 
 def seed() -> None:
@@ -176,11 +176,11 @@ def _recovery(load: Load, back: float, until: float) -> float:
     return max([min(successes), *failures]) - back
 
 
-def _outage(load: Load, name: str, stop, start) -> dict:
+def _outage(load: Load, name: str, stop, start, seconds: float = OUTAGE) -> dict:
     time.sleep(STEADY)
     down = time.monotonic()
     stop()
-    time.sleep(OUTAGE)
+    time.sleep(seconds)
     start()
     back = time.monotonic()
     time.sleep(AFTER)
@@ -190,6 +190,7 @@ def _outage(load: Load, name: str, stop, start) -> dict:
         "name": name,
         "during": during,
         "after": load.window(back, end),
+        "seconds": seconds,
         "recovery": _recovery(load, back, end),
         "slowest": max((r.ended - r.started for r in during), default=0.0),
     }
@@ -243,6 +244,8 @@ def run() -> list[dict]:
         ):
             outages = [
                 _outage(load, "PostgreSQL", pg.stop, pg.start),
+                # A restart: every pooled connection dies and none is used meanwhile.
+                _outage(load, "PostgreSQL restart", pg.stop, pg.start, seconds=0),
                 _outage(load, "Redis", redis.stop, redis.start),
             ]
             time.sleep(STEADY)
@@ -265,7 +268,7 @@ def run() -> list[dict]:
         during, after = o["during"], o["after"]
         rows += [
             {"name": f"{o['name']} down: requests", "value": len(during), "unit": "",
-             "note": f"{OUTAGE:.0f} s outage"},
+             "note": f"{o['seconds']:.0f} s down (plus the stop and start)"},
             {"name": f"{o['name']} down: answered 2xx", "unit": "",
              "value": sum(200 <= r.status < 300 for r in during), "note": ""},
             {"name": f"{o['name']} down: 5xx or no answer", "unit": "",

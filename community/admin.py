@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from community import privacy, services
+from community.middleware import current_request
 from community.models import AuditLog, LanguageSkill, Role, User
 from community.two_factor import two_factor_reset
 from spanglish.admin import ReadOnlyAdmin
@@ -34,8 +36,27 @@ class LanguageSkillInline(admin.TabularInline):
         return False
 
 
+class SetPasswordForm(AdminPasswordChangeForm):
+    """Admin's "change password" page, through services.user_set_password: the
+    member's sessions and API tokens end, they are told by email, and the audit
+    trail names the admin. Django's view saves the form, then keeps the admin's own
+    session alive from `form.user` (the saved row, with its new sign-in epoch)."""
+
+    def save(self, commit=True):
+        request = current_request()
+        usable = self.cleaned_data["set_usable_password"]
+        self.user = services.user_set_password(
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+            actor=getattr(request, "user", None),
+            request=request,
+        )
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = SetPasswordForm
     ordering = ["email"]
     inlines = [LanguageSkillInline]
     list_display = [
@@ -134,6 +155,12 @@ class UserAdmin(BaseUserAdmin):
         if change and "role" in form.changed_data:
             services.user_set_role(
                 user=obj, role=obj.role, actor=request.user, request=request
+            )
+        if change and "email" in form.changed_data:
+            # Sessions and tokens end, the old address is told, and the new one
+            # stays unproven: staff typing it proves nothing about who reads it.
+            services.user_set_email_by_staff(
+                user=obj, email=obj.email, actor=request.user, request=request
             )
         if not change and obj.email_verified_at is None:
             # An address staff type in is theirs to vouch for: usable at once.

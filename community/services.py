@@ -324,24 +324,38 @@ def user_claim_address(*, user: User, email: str) -> User:
 
 @transaction.atomic
 def user_set_password(
-    *, user: User, password: str, reset: bool = False, request=None
+    *,
+    user: User,
+    password: str | None,
+    reset: bool = False,
+    actor: User | None = None,
+    request=None,
 ) -> User:
-    """Set a new password (validated by the caller's form), sign the user out
-    everywhere and tell their address. `reset`: set through an emailed link, which
-    proves the address. Locks the user row; the notice goes after commit."""
+    """Set a new password (validated by the caller's form; None: no password, sign
+    in by link only), sign the user out everywhere and tell their address.
+    `reset`: set through an emailed link, which proves the address. `actor`: staff
+    setting it in admin (the user themselves by default). Locks the user row; the
+    notice goes after commit."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     fields = ["password", "updated_at"]
     if reset and user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         fields.append("email_verified_at")
     user.save(update_fields=fields)
     user_revoke_sessions(user=user)
+    by_staff = actor is not None and actor.pk != user.pk
     audit_record(
         action="user.password_changed",
-        actor=user,
+        actor=actor or user,
         target=user,
-        changes={"by": "reset" if reset else "change"},
+        changes={
+            "by": "staff" if by_staff else "reset" if reset else "change",
+            "usable": password is not None,
+        },
         request=request,
     )
     _send_on_commit(
@@ -476,6 +490,55 @@ def user_change_email(*, user: User, new_email: str, request=None) -> User:
         request=request,
     )
     # The old address hears of it: if this was not its owner, they can act.
+    _send_on_commit(
+        to=before,
+        template="email_changed_notice",
+        context={"name": user.get_short_name()},
+        language=_language(user, ""),
+        user=user,
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_email_by_staff(
+    *, user: User, email: str, actor: User | None = None, request=None
+) -> User:
+    """Staff typed a new address for `user` (admin's change form). Nobody proved it,
+    so it is marked unproven (its password signs in again once the owner confirms
+    it); every session and token ends, and the old address hears of it.
+
+    Locks the user row and compares with the stored address (admin's form has
+    already put the new one on `user`); `user` is updated in place, since admin
+    saves it afterwards. ConflictError if another account has the address.
+    """
+    before = User.objects.select_for_update().only("email").get(pk=user.pk).email
+    new_email = User.objects.normalize_email(email).strip().lower()
+    user.email = new_email
+    if new_email == before:
+        return user
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ConflictError(
+            _("This address already belongs to another account."), code="email_taken"
+        )
+    user.email_verified_at = None
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at", "updated_at"])
+    except IntegrityError as exc:  # a concurrent change took the address
+        raise ConflictError(
+            _("This address already belongs to another account."), code="email_taken"
+        ) from exc
+    user_revoke_sessions(user=user)
+    audit_record(
+        action="user.email_changed",
+        actor=actor,
+        target=user,
+        changes={"email": [before, new_email], "by": "staff"},
+        request=request,
+    )
+    # The old address hears of it: if the change was a mistake or a trick played
+    # on staff, its owner can say so.
     _send_on_commit(
         to=before,
         template="email_changed_notice",

@@ -10,6 +10,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -369,12 +370,32 @@ def email_change(request):
 
 
 def email_change_confirm(request, token):
+    """GET shows a button; POST moves the account to the new address, only from a
+    session signed in as the account that asked. The link proves the inbox, the
+    session proves the account: a mail scanner opening the link, or the owner of
+    an address someone else asked to move their account onto, has only one of
+    them, and changes nothing."""
     found = tokens.read_token(
         token=token, purpose="email_change", max_age=tokens.EMAIL_CHANGE_MAX_AGE
     )
     if found is None:
         return render(request, "community/link_invalid.html", status=400)
     user, payload = found
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.pk != user.pk:
+        return render(
+            request,
+            "community/email_change_confirm.html",
+            {"other_account": True},
+            status=403,
+        )
+    if request.method != "POST":
+        return render(
+            request,
+            "community/email_change_confirm.html",
+            {"new_email": payload["new"]},
+        )
     try:
         changed = services.user_change_email(
             user=user, new_email=payload["new"], request=request
@@ -386,15 +407,12 @@ def email_change_confirm(request, token):
             {"message": exc.messages[0]},
             status=400,
         )
-    if request.user.is_authenticated and request.user.pk == changed.pk:
-        # Every other session ended; the one that opened the link stays.
-        update_session_auth_hash(request, changed)
+    # Every other session ended; the one that confirmed stays.
+    update_session_auth_hash(request, changed)
     messages.success(
         request, _("Your email address is now %(email)s.") % {"email": payload["new"]}
     )
-    return redirect(
-        "community:profile" if request.user.is_authenticated else "community:login"
-    )
+    return redirect("community:profile")
 
 
 @login_required

@@ -2,7 +2,8 @@
 
 Every upload is decoded by Pillow and re-encoded from its pixels, so nothing the
 uploader wrote survives except the picture: no metadata (EXIF, GPS, XMP, ICC, text
-chunks), no appended payloads, no polyglot tricks. The pixel count is checked from the
+chunks), no appended payloads, no polyglot tricks. Colours are converted to sRGB from
+the embedded profile first, so dropping the profile does not change them. The pixel count is checked from the
 header, before any pixel is decoded, so decompression bombs fail in microseconds.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # What the master is stored as: GIF becomes PNG (first frame, lossless).
@@ -106,6 +107,35 @@ def _rgb_or_rgba(img: Image.Image) -> Image.Image:
     return img
 
 
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """The pixels converted from the embedded colour profile to sRGB.
+
+    The master and its variants are stored without a profile (metadata is stripped),
+    which browsers read as sRGB. A wide-gamut phone photo (Display P3) or a CMYK file
+    keeps its colours only if its pixels are converted first; left as they are, P3
+    reds and greens come out dull. A profile that cannot be read or does not fit
+    the image keeps the pixels as stored, as before."""
+    if not icc:
+        return img
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if img.mode == "CMYK":
+            base, alpha = img, None
+        else:
+            rgb = _rgb_or_rgba(img)
+            alpha = rgb.getchannel("A") if rgb.mode == "RGBA" else None
+            base = rgb.convert("RGB")
+        converted = ImageCms.profileToProfile(base, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, *DECODE_ERRORS):
+        return img
+    if alpha is not None:
+        converted.putalpha(alpha)
+    return converted
+
+
 def _fresh_copy(img: Image.Image) -> Image.Image:
     """Pixels only: a new image carries no info dict, EXIF cache or ICC profile."""
     clean = Image.new(img.mode, img.size)
@@ -160,13 +190,14 @@ def image_sanitise(data: bytes, *, max_bytes: int, max_pixels: int) -> CleanImag
         if width * height > max_pixels:
             raise _too_many_pixels(max_pixels, (width, height))
         source_format = img.format
+        icc = img.info.get("icc_profile")
         try:
             img.load()  # GIF: the first frame only
             try:
                 upright = ImageOps.exif_transpose(img)
             except DECODE_ERRORS:
                 upright = img  # unreadable EXIF: keep the pixels as stored
-            clean = _fresh_copy(_rgb_or_rgba(upright))
+            clean = _fresh_copy(_rgb_or_rgba(_to_srgb(upright, icc)))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels(max_pixels, (width, height)) from None
         except DECODE_ERRORS:

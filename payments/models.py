@@ -140,10 +140,12 @@ class RefundStatus(models.TextChoices):
 
 
 class Refund(TimeStampedModel):
-    """One refund we asked a provider for. Created `pending` under the payment's
+    """One refund of a payment. Ours is created `pending` under the payment's
     row lock before the provider is called, so a pending amount counts as used
     when the next refund checks what is left; then settled (`succeeded`, added to
-    the payment's `refunded_amount`) or released (`failed`)."""
+    the payment's `refunded_amount`) or released (`failed`) — by the provider's
+    answer, a refund event or the reconciliation. A refund made at the provider
+    (Stripe's dashboard) is recorded from its event as a row of its own."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     payment = models.ForeignKey(
@@ -182,6 +184,13 @@ class Refund(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="refund_amount_positive"
+            ),
+            # One provider refund is one row: a refund reported by several events
+            # (charge.refunded, refund.created, …) is never counted twice.
+            models.UniqueConstraint(
+                fields=["payment", "provider_refund_id"],
+                condition=~models.Q(provider_refund_id=""),
+                name="refund_provider_id_once",
             ),
         ]
 

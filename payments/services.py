@@ -12,7 +12,8 @@ Calls to providers happen outside the transactions that lock our rows.
 """
 
 import logging
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,10 +40,14 @@ from payments.providers.base import (
     EXPIRED,
     FAILED,
     PAID,
+    REFUND_FAILED,
+    REFUND_PENDING,
+    REFUND_SUCCEEDED,
     REFUNDED,
     Notification,
     ProviderError,
     ProviderState,
+    RefundState,
 )
 from payments.selectors import online_providers
 from spanglish.currency import minor_units, to_minor
@@ -397,6 +402,7 @@ def payment_handle_notification(
         return "duplicate"
     # Outside the transaction: no lock is held while the provider is asked.
     state = notification.load_state()
+    refunds = notification.load_refunds()
     refund_needed = None
     with transaction.atomic():
         try:
@@ -409,9 +415,15 @@ def payment_handle_notification(
                 )
         except IntegrityError:  # the same event, delivered twice at once
             return "duplicate"
-        payment = _find_payment(provider_code, state) if state else None
+        if refunds is not None:
+            payment = _find_refunded_payment(provider_code, refunds)
+        else:
+            payment = _find_payment(provider_code, state) if state else None
         if payment is None:
             result = "ignored"
+        elif refunds is not None:
+            result = _apply_refunds(payment=payment, refunds=refunds)
+            record.payment = payment
         else:
             result, refund_needed = _apply_state(payment=payment, state=state)
             record.payment = payment
@@ -447,7 +459,24 @@ def _find_payment(provider_code: str, state: ProviderState) -> Payment | None:
     return None
 
 
-def _flag(payment: Payment, reason: str, state: ProviderState) -> None:
+def _find_refunded_payment(
+    provider_code: str, refunds: list[RefundState]
+) -> Payment | None:
+    for refund in refunds:
+        payment = _find_payment(
+            provider_code,
+            ProviderState(
+                payment_id=refund.payment_id,
+                state=REFUNDED,
+                provider_payment_id=refund.provider_payment_id,
+            ),
+        )
+        if payment is not None:
+            return payment
+    return None
+
+
+def _flag(payment: Payment, reason: str, state: ProviderState | RefundState) -> None:
     payment.flagged = True
     payment.flag_reason = reason[:255]
     payment.raw = {**payment.raw, "flagged_state": state.raw}
@@ -607,8 +636,10 @@ def payment_refund(
     count as used), the provider is called outside any lock with an idempotency
     key derived from the payment and what was used before (a retried click never
     refunds twice), then the reservation is settled or, when the provider refuses,
-    released. A full refund marks the ticket refunded and frees its seat (a
-    checked-in ticket keeps its check-in). Audited.
+    released; a refund the provider reports as still under way stays reserved
+    until its refund event or the reconciliation settles it. A full refund marks
+    the ticket refunded and frees its seat (a checked-in ticket keeps its
+    check-in). Audited.
     """
     refund = _refund_reserve(
         payment=payment, amount=amount, actor=actor, automatic=automatic
@@ -618,6 +649,7 @@ def payment_refund(
             payment=refund.payment,
             amount=refund.amount,
             idempotency_key=refund.idempotency_key,
+            refund_id=str(refund.pk),
         )
     except ProviderError as exc:
         _refund_release(refund=refund, error=str(exc))
@@ -669,6 +701,11 @@ def _refund_reserve(
         f"refund-{payment.pk}-{to_minor(used, payment.currency)}"
         f"-{to_minor(amount, payment.currency)}"
     )
+    # After a released refund the same amount may be asked for again: a key of
+    # its own, or the provider would answer with the failed refund it kept.
+    released = payment.refunds.filter(status=RefundStatus.FAILED).count()
+    if released:
+        key = f"{key}-r{released}"
     refund = Refund.objects.create(
         payment=payment,
         amount=amount,
@@ -691,27 +728,276 @@ def _refund_release(*, refund: Refund, error: str) -> None:
 
 @transaction.atomic
 def _refund_settle(*, refund: Refund, answer: dict, request=None) -> Payment:
-    """The provider refunded: mark the reservation succeeded and add its amount to
-    the payment's refunded total. A refund webhook applied meanwhile left our
-    pending amount out (see _apply_state), so nothing is counted twice."""
+    """The provider answered our refund request: apply its answer to the
+    reservation under the payment's lock — settled (added to the refunded total),
+    kept pending while the provider is still at it, or released. A refund event
+    or the reconciliation may have moved the row meanwhile; one provider refund id
+    is one row, so nothing is counted twice."""
     payment = _lock(refund.payment)
-    refund = Refund.objects.select_for_update().get(pk=refund.pk)
-    refund.status = RefundStatus.SUCCEEDED
-    refund.provider_refund_id = str(answer.get("id") or "")[:255]
-    refund.save(update_fields=["status", "provider_refund_id", "updated_at"])
+    row = Refund.objects.select_for_update().get(pk=refund.pk)
+    state = get_provider(payment.provider).refund_state(payment=payment, answer=answer)
+    state.amount = row.amount
     refunds = [
         *payment.raw.get("refunds", []),
-        {"key": refund.idempotency_key, "answer": answer},
+        {"key": row.idempotency_key, "answer": answer},
     ]
     payment.raw = {**payment.raw, "refunds": refunds}
     payment.save(update_fields=["raw", "updated_at"])
-    total = min(payment.refunded_amount + refund.amount, payment.amount)
-    if total > payment.refunded_amount:
-        _set_refunded(payment, total, actor=refund.actor, request=request)
-    if refund.automatic:
+    taken = (
+        state.provider_refund_id
+        and payment.refunds.filter(provider_refund_id=state.provider_refund_id)
+        .exclude(pk=row.pk)
+        .exists()
+    )
+    if taken and not row.provider_refund_id:
+        # The provider answered with a refund another row already holds (a key
+        # it had seen before): this reservation made no new refund.
+        _refund_move(
+            payment=payment,
+            row=row,
+            state=RefundState(
+                provider_refund_id="",
+                state=REFUND_FAILED,
+                amount=row.amount,
+                error=f"answered with refund {state.provider_refund_id}, "
+                "already recorded",
+            ),
+        )
+    elif row.provider_refund_id and row.provider_refund_id != state.provider_refund_id:
+        # An event for another refund of the same amount was matched to this row
+        # before we knew our refund's id: ours is then a refund of its own.
+        state.refund_id = ""
+        _refund_from_provider(payment=payment, state=state, request=request)
+    else:
+        _refund_move(payment=payment, row=row, state=state, request=request)
+    if row.automatic:
         audit_record(
             action="payment.refunded_automatically",
             target=payment,
             changes={"reason": "seat no longer available"},
         )
     return payment
+
+
+def _count_refund(payment: Payment, amount: Decimal, *, actor, request) -> None:
+    """Add a settled refund to a locked payment's refunded total (never past what
+    was paid: refunds the provider reports beyond it flag the payment)."""
+    total = payment.refunded_amount + amount
+    if total > payment.amount:
+        _flag(
+            payment,
+            f"refunds add up to {total} {payment.currency}, "
+            f"more than the {payment.amount} paid",
+            RefundState(provider_refund_id="", state=REFUND_SUCCEEDED, amount=amount),
+        )
+        total = payment.amount
+    if total > payment.refunded_amount:
+        _set_refunded(payment, total, actor=actor, request=request)
+
+
+def _refund_move(
+    *, payment: Payment, row: Refund, state: RefundState, request=None
+) -> str:
+    """Apply what the provider says about one refund to its row (the payment and
+    the row locked by the caller). Returns a short result."""
+    before = row.status
+    fields = ["status", "provider_refund_id", "error", "updated_at"]
+    if state.provider_refund_id and not row.provider_refund_id:
+        row.provider_refund_id = state.provider_refund_id[:255]
+    if state.state == REFUND_SUCCEEDED:
+        row.status, row.error = RefundStatus.SUCCEEDED, ""
+        row.save(update_fields=fields)
+        if before == RefundStatus.SUCCEEDED:
+            return "already_refunded"
+        # A released reservation the provider carried out after all (our call
+        # timed out) is real money back: counted now.
+        _count_refund(payment, row.amount, actor=row.actor, request=request)
+        return payment.status
+    if state.state == REFUND_PENDING:
+        if before == RefundStatus.FAILED:
+            row.status = RefundStatus.PENDING  # still under way: reserved again
+        row.save(update_fields=fields)
+        return "already_refunded" if before == RefundStatus.SUCCEEDED else "pending"
+    # REFUND_FAILED
+    if before == RefundStatus.PENDING:
+        row.status = RefundStatus.FAILED
+        row.error = (state.error or "failed at the provider")[:500]
+        row.save(update_fields=fields)
+        audit_record(
+            action="payment.refund_released",
+            target=payment,
+            changes={
+                "refund": str(row.pk),
+                "amount": str(row.amount),
+                "reason": row.error,
+            },
+        )
+        return "refund_released"
+    row.save(update_fields=fields)
+    if before == RefundStatus.SUCCEEDED:
+        # Already counted and the ticket maybe freed: people decide what next.
+        _flag(
+            payment,
+            f"refund {row.provider_refund_id} of {row.amount} failed after it "
+            "was counted",
+            state,
+        )
+        return "flagged"
+    return "already_failed"
+
+
+def _refund_row_for(payment: Payment, state: RefundState) -> Refund | None:
+    """Our Refund row for a provider refund: by the provider's refund id, else by
+    our id echoed in its metadata, else (a refund that does not echo it) the
+    oldest pending reservation of the same amount still without a provider id. A
+    row already tied to another provider refund is never reused."""
+    rows = payment.refunds.select_for_update()
+    if state.provider_refund_id:
+        row = rows.filter(provider_refund_id=state.provider_refund_id).first()
+        if row is not None:
+            return row
+    free = rows.filter(provider_refund_id="")
+    if state.refund_id:
+        try:
+            return free.filter(pk=uuid.UUID(state.refund_id)).first()
+        except ValueError:
+            return None
+    return (
+        free.filter(status=RefundStatus.PENDING, amount=state.amount)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _refund_from_provider(*, payment: Payment, state: RefundState, request=None) -> str:
+    """Apply one refund the provider reports for a locked payment: our own moves
+    its reservation; one made elsewhere (Stripe's dashboard) is recorded as a row
+    of its own, counted when it has succeeded. Audited."""
+    row = _refund_row_for(payment, state)
+    if row is not None:
+        return _refund_move(payment=payment, row=row, state=state, request=request)
+    if (
+        state.state == REFUND_FAILED
+        or state.amount <= 0
+        or payment.status not in PAID_STATUSES
+    ):
+        return "ignored"
+    row = Refund.objects.create(
+        payment=payment,
+        amount=state.amount,
+        status=RefundStatus.PENDING,
+        provider_refund_id=state.provider_refund_id[:255],
+        idempotency_key=f"provider-{state.provider_refund_id}"[:255],
+    )
+    audit_record(
+        action="payment.refund_recorded",
+        target=payment,
+        changes={
+            "refund": str(row.pk),
+            "provider_refund_id": row.provider_refund_id,
+            "amount": str(row.amount),
+            "made_at": "provider",
+        },
+    )
+    if state.state == REFUND_PENDING:
+        return "pending"  # reserved until the provider says how it ended
+    row.status = RefundStatus.SUCCEEDED
+    row.save(update_fields=["status", "updated_at"])
+    _count_refund(payment, row.amount, actor=None, request=request)
+    return payment.status
+
+
+def _apply_refunds(*, payment: Payment, refunds: list[RefundState]) -> str:
+    """Apply a refund event (or the refunds listed for one). Locks the payment."""
+    payment = _lock(payment)
+    before = (payment.status, payment.refunded_amount)
+    results = [
+        _refund_from_provider(payment=payment, state=refund)
+        for refund in refunds
+        if not refund.provider_payment_id
+        or not payment.provider_payment_id
+        or refund.provider_payment_id == payment.provider_payment_id
+    ]
+    if (payment.status, payment.refunded_amount) != before:
+        return payment.status
+    return results[-1] if results else "ignored"
+
+
+def payment_refunds_reconcile(*, payment: Payment, older_than: datetime) -> str:
+    """Settle or release refund reservations left pending since before
+    `older_than` (a crash between the provider's answer and settling, a missed
+    refund event) by asking the provider for the payment's refunds. The provider is
+    asked outside any lock; the rows then move under the payment's lock. Stripe
+    refunds made elsewhere are recorded on the way, as their events would have.
+    A reservation the provider knows nothing of is released. Raises ProviderError.
+    """
+    provider = get_provider(payment.provider)
+    if not provider.online:
+        return "skipped"
+    known = provider.list_refunds(payment=payment)
+    with transaction.atomic():
+        payment = _lock(payment)
+        if payment.provider == Provider.STRIPE:
+            results = [_refund_from_provider(payment=payment, state=r) for r in known]
+        else:
+            results = _refunds_match_by_total(payment=payment, known=known)
+        stale = payment.refunds.select_for_update().filter(
+            status=RefundStatus.PENDING,
+            provider_refund_id="",
+            created_at__lte=older_than,
+        )
+        for row in stale:
+            results.append(
+                _refund_move(
+                    payment=payment,
+                    row=row,
+                    state=RefundState(
+                        provider_refund_id="",
+                        state=REFUND_FAILED,
+                        amount=row.amount,
+                        error="not found at the provider",
+                    ),
+                )
+            )
+    changed = [r for r in results if r not in ("already_refunded", "ignored")]
+    return ", ".join(changed) or "nothing"
+
+
+def _refunds_match_by_total(*, payment: Payment, known: list[RefundState]) -> list:
+    """MercadoPago: its notifications count refunds by the payment's refunded total
+    (leaving out what our reservations hold), so refunds made elsewhere have no
+    row. A pending reservation is settled with a refund of its amount no row holds
+    only while the provider's total has room for it; otherwise it stays to be
+    released."""
+    results = []
+    rows = list(payment.refunds.select_for_update().filter(status=RefundStatus.PENDING))
+    by_id = {r.provider_refund_id: r for r in known if r.provider_refund_id}
+    linked = set(
+        payment.refunds.exclude(provider_refund_id="").values_list(
+            "provider_refund_id", flat=True
+        )
+    )
+    room = (
+        sum((r.amount for r in known if r.state == REFUND_SUCCEEDED), Decimal(0))
+        - payment.refunded_amount
+    )
+    for row in rows:
+        state = by_id.get(row.provider_refund_id) if row.provider_refund_id else None
+        if state is None and not row.provider_refund_id:
+            state = next(
+                (
+                    r
+                    for r in known
+                    if r.provider_refund_id not in linked
+                    and r.amount == row.amount
+                    and (r.state != REFUND_SUCCEEDED or room >= row.amount)
+                ),
+                None,
+            )
+        if state is None:
+            continue
+        linked.add(state.provider_refund_id)
+        if state.state == REFUND_SUCCEEDED and row.status == RefundStatus.PENDING:
+            room -= row.amount
+        results.append(_refund_move(payment=payment, row=row, state=state))
+    return results

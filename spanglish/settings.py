@@ -143,12 +143,15 @@ DATABASES = {
 }
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
-    from psycopg_pool import ConnectionPool
+    from spanglish.dbpool import check_connection
 
     # Degrade, don't hang: with the database down a request waits at most
     # DATABASE_POOL_TIMEOUT for a connection, then answers 503 (spanglish/unavailable.py)
-    # instead of holding a worker until the client gives up.
-    _db_wait = env.float("DATABASE_POOL_TIMEOUT", default=2.0)
+    # instead of holding a worker until the client gives up. A healthy pool hands
+    # out a connection in microseconds (it holds more than a worker has threads), so
+    # the wait only ever runs out when the database is away; kept short because
+    # requests queued behind a waiting thread wait for it too.
+    _db_wait = env.float("DATABASE_POOL_TIMEOUT", default=1.0)
     _db.setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
     )
@@ -158,15 +161,14 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
         "timeout": _db_wait,
         # A connection left over from before a database restart is tested (and
-        # replaced) when it is handed out, not discovered broken by a query.
-        "check": ConnectionPool.check_connection,
+        # replaced, with every idle one) when it is handed out, not discovered
+        # broken by a query (spanglish/dbpool.py).
+        "check": check_connection,
         # psycopg_pool retries a failed connect with backoff (1, 2, 4… s) for 5 min by
         # default, so the first request after the database returns could wait for the
         # next retry. Giving up after a couple of seconds lets the next request try at
         # once.
-        "reconnect_timeout": env.float(
-            "DATABASE_POOL_RECONNECT_TIMEOUT", default=_db_wait
-        ),
+        "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=2.0),
     }
     _db["CONN_MAX_AGE"] = 0  # the pool and persistent connections exclude each other
 elif _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,4 +1,4 @@
-"""503 instead of 500 (or a hung worker) while the database cannot be reached.
+"""503 instead of 500 (or a hung worker) while the database (or Redis) is away.
 
 With the database down the pool gives up within DATABASE_POOL_TIMEOUT and raises
 django.db.OperationalError (psycopg_pool's PoolTimeout is one). People get a
@@ -15,6 +15,7 @@ asks `unavailable_response_for_current_exception`.
 import logging
 import sys
 
+import redis.exceptions
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -28,7 +29,14 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 # OperationalError: cannot connect, connection lost, pool timeout, statement timeout.
 # InterfaceError: Django's "connection already closed" after a lost connection.
-UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+# Redis: most uses of the cache already carry on without it (public cache, rate
+# limits, throttles); anything that still needs it gets a 503, not a 500.
+UNAVAILABLE_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def is_unavailable(exc: BaseException | None) -> bool:
@@ -68,6 +76,8 @@ class DatabaseUnavailableMiddleware:
         if not is_unavailable(exception):
             return None
         logger.warning(
-            "database unavailable: %s: %s", exception.__class__.__name__, exception
+            "backing service unavailable: %s: %s",
+            exception.__class__.__name__,
+            exception,
         )
         return unavailable_response(request)

@@ -67,7 +67,7 @@ def _choose_side(event: Event, user, requested: str = "") -> str:
     """
     if not event.is_language_split:
         return ""
-    side = side_for_user(user)
+    side = side_for_user(user) if user is not None else ""  # None: a newcomer
     if side:
         return side
     if requested in Side.values:
@@ -99,7 +99,7 @@ def ticket_book(
     walk_in: bool = False,
     by_email_only: bool = False,
     request=None,
-) -> tuple[Ticket, bool]:
+) -> tuple[Ticket | None, bool]:
     """Book a seat for `user`. Locks the event row, then counts held seats.
 
     Language-split events: the seat is on the person's side (see _choose_side) and
@@ -109,7 +109,8 @@ def ticket_book(
     unless `walk_in` (they stand at the door paying now).
 
     Returns (ticket, created). A person who already holds a ticket gets that one
-    back (created=False). Free events and pay-at-the-door confirm at once; online
+    back (created=False); (None, False) when nothing was booked (by email only, into
+    a deactivated account). Free events and pay-at-the-door confirm at once; online
     payment holds the seat for TICKET_HOLD_MINUTES as `pending_payment`. With a
     `waitlist_entry` whose offer is open, the seat kept for that offer is used.
     Raises SoldOut when no seat is left, ValidationError when not bookable.
@@ -123,8 +124,10 @@ def ticket_book(
     link is then emailed again, not returned to be shown); a pay-at-the-door booking
     by someone who must pay ahead is held for online payment instead of refused;
     and a pending online ticket's link is emailed too (the booker's browser is never
-    given the ticket). Otherwise the booker is `user` themselves (signed in, an
-    emailed link, staff at the door) and the ticket is confirmed by its holder.
+    given the ticket); a deactivated account gets no booking (staff switched it
+    off; the attempt is audited) while the booker hears what every booker hears.
+    Otherwise the booker is `user` themselves (signed in, an emailed link, staff at
+    the door) and the ticket is confirmed by its holder.
     """
     event = _lock_event(event)
     existing = Ticket.objects.active().filter(event=event, user=user).first()
@@ -168,6 +171,16 @@ def ticket_book(
         side = _choose_side(event, user, side)
     if _room(event, side, exclude_offer=entry) <= 0:
         raise _sold_out(event, side)
+    if by_email_only and not user.is_active:
+        # Booking into it would put a seat and a no-show record on an account staff
+        # switched off; refusing would tell the booker it exists and is switched off.
+        audit_record(
+            action="ticket.booking_withheld",
+            target=user,
+            request=request,
+            changes={"event": str(event.pk), "reason": "account_inactive"},
+        )
+        return None, False
     if existing is not None:  # by_email_only: send its link to the address again
         if cache.add(f"tickets:resend:{existing.pk}", 1, RESEND_SECONDS):
             notifications.notify_ticket_confirmed(existing)
@@ -212,9 +225,11 @@ def ticket_book(
 
 
 def ticket_holder_confirm(*, ticket: Ticket, request=None) -> Ticket:
-    """The holder opened the link emailed to them: the ticket is now theirs to
-    attend or miss (see Ticket.is_no_show). Idempotent, one conditional UPDATE (no
-    lock: nothing competes for it); audited the first time."""
+    """The holder took the ticket up: they pressed "Yes, I'm coming" on the page
+    the emailed link opened (a POST: a mail scanner's GET of the link proves
+    nothing), or paid for it. The ticket is now theirs to attend or miss (see
+    Ticket.is_no_show). Idempotent, one conditional UPDATE (no lock: nothing
+    competes for it); audited the first time."""
     if ticket.holder_confirmed_at is not None:
         return ticket
     now = timezone.now()
@@ -238,11 +253,14 @@ def ticket_confirm_payment(*, ticket: Ticket) -> bool:
     """Confirm a pending ticket whose payment arrived. Locks the event row.
 
     Returns False when the seat can no longer be given: the hold expired and the
-    event filled up meanwhile (the caller refunds or flags the payment).
+    event filled up meanwhile (the caller refunds or flags the payment). A paid
+    ticket is taken up by its holder (ticket_holder_confirm): whoever only typed
+    the address of someone else does not pay for their seat.
     """
     event = _lock_event(ticket.event)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status in (TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN):
+        ticket_holder_confirm(ticket=ticket)
         return True
     if ticket.status not in (TicketStatus.PENDING_PAYMENT, TicketStatus.EXPIRED):
         return False
@@ -257,6 +275,7 @@ def ticket_confirm_payment(*, ticket: Ticket) -> bool:
         target=ticket,
         changes={"status": [before, ticket.status]},
     )
+    ticket_holder_confirm(ticket=ticket)
     notifications.notify_ticket_confirmed(ticket)
     return True
 
@@ -367,19 +386,43 @@ def waitlist_join(
     name: str = "",
     email: str = "",
     side: str = "",
+    by_email_only: bool = False,
     request=None,
-) -> tuple[WaitingListEntry, bool]:
+) -> tuple[WaitingListEntry | None, bool]:
     """Put a person on a sold-out event's waiting list. Locks the event row.
 
     Returns (entry, created); someone already waiting gets their entry back. At a
     language-split event the list is per side: one may join when their side is
     full (side chosen as for booking).
+
+    `by_email_only` (as for ticket_book: the joiner only typed `user`'s address):
+    nothing the caller learns may depend on that address. The only refusals are
+    the event's own (not bookable; seats free for a newcomer on the side asked
+    for); otherwise (None, False) when nothing was added: the address already
+    holds a ticket (its link is emailed there again, at most every
+    RESEND_SECONDS), its account is deactivated, or its owner's side has seats.
     """
     event = _lock_event(event)
     if not event.is_bookable:
         raise ValidationError(_("This event is not open for booking."))
-    if Ticket.objects.active().filter(event=event, user=user).exists():
-        raise ValidationError(_("You already have a ticket for this event."))
+    if by_email_only:
+        if _room(event, _choose_side(event, None, side)) > 0:
+            raise ValidationError(_("Seats are available: book a ticket instead."))
+        if not user.is_active:
+            audit_record(
+                action="waitlist.join_withheld",
+                target=user,
+                request=request,
+                changes={"event": str(event.pk), "reason": "account_inactive"},
+            )
+            return None, False
+    held = Ticket.objects.active().filter(event=event, user=user).first()
+    if held is not None:
+        if not by_email_only:
+            raise ValidationError(_("You already have a ticket for this event."))
+        if cache.add(f"tickets:resend:{held.pk}", 1, RESEND_SECONDS):
+            notifications.notify_ticket_confirmed(held)
+        return None, False
     existing = WaitingListEntry.objects.filter(
         event=event,
         user=user,
@@ -389,6 +432,10 @@ def waitlist_join(
         return existing, False
     side = _choose_side(event, user, side)
     if _room(event, side) > 0:
+        if by_email_only:
+            # The owner's profile puts them on a side with seats (the side asked
+            # for had none): saying so would tell the joiner their native language.
+            return None, False
         raise ValidationError(_("Seats are available: book a ticket instead."))
     entry = WaitingListEntry.objects.create(
         event=event,

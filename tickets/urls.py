@@ -31,4 +31,5 @@ urlpatterns = [
     path("tables/<uuid:event_id>/move/", tables_views.tables_move, name="tables-move"),
     path("<uuid:pk>/", views.ticket_detail, name="detail"),
     path("<uuid:pk>/cancel/", views.ticket_cancel, name="cancel"),
+    path("<uuid:pk>/coming/", views.ticket_holder_confirm, name="holder-confirm"),
 ]

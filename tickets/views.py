@@ -52,14 +52,15 @@ def _after_booking(request, ticket: Ticket, provider: str):
     return redirect(ticket)
 
 
-def _emailed(request, ticket: Ticket, email: str):
+def _emailed(request, event: Event, ticket: Ticket | None, email: str):
     """Anyone may type anyone's email, so the browser is not given the ticket: the
-    link goes to the address, and opening it proves the holder (ticket_manage)."""
-    if session_holds(request, ticket):  # this browser already opened its link
+    link goes to the address, whose owner opens it (ticket_manage). `ticket` is
+    None when nothing was booked (a deactivated account): the same answer."""
+    if ticket is not None and session_holds(request, ticket):  # opened its link
         messages.info(request, _("You already have a ticket for this event."))
         return redirect(ticket)
     messages.success(request, booked_by_email_message(email))
-    return redirect(ticket.event)
+    return redirect(event)
 
 
 @require_POST
@@ -99,7 +100,7 @@ def book(request, event_id):
             request, "tickets/book.html", {"event": event, "form": form}, status=400
         )
     if not signed_in:
-        return _emailed(request, ticket, email)
+        return _emailed(request, event, ticket, email)
     if not created:
         messages.info(request, _("You already have a ticket for this event."))
         return redirect(ticket)
@@ -141,6 +142,10 @@ def ticket_detail(request, pk):
         and ticket.status == TicketStatus.CONFIRMED,
         "payment_links": payment_links,
         "must_pay_ahead": must_pay_ahead,
+        # Booked by someone who only typed the address: the holder says it is theirs.
+        "ask_holder_confirm": ticket.holder_confirmed_at is None
+        and ticket.status == TicketStatus.CONFIRMED
+        and not ticket.event.is_past,
     }
     return render(request, "tickets/ticket_detail.html", context)
 
@@ -149,14 +154,25 @@ def ticket_detail(request, pk):
 @require_GET
 def ticket_manage(request, token):
     """The link from the email: remember the ticket in this browser, then show it.
-    Only the address's owner receives it, so opening it confirms the ticket as
-    theirs (it may count as a no-show from now on)."""
+    Opening it changes nothing else: mail scanners open links too. The holder takes
+    the ticket up (so it may count as a no-show) with the page's button."""
     ticket_id = ticket_id_from_token(token)
     ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
     if ticket is None:
         raise Http404
-    services.ticket_holder_confirm(ticket=ticket, request=request)
     remember_ticket(request, ticket)
+    return redirect(ticket)
+
+
+@require_POST
+def ticket_holder_confirm(request, pk):
+    """The holder takes the ticket up ("Yes, I'm coming"), from a browser that
+    opened the emailed link or as its signed-in owner; anyone else gets a 404."""
+    ticket = get_object_or_404(Ticket, pk=pk)
+    if not may_access_ticket(request, ticket):
+        raise Http404
+    services.ticket_holder_confirm(ticket=ticket, request=request)
+    messages.success(request, _("Thank you: see you there!"))
     return redirect(ticket)
 
 
@@ -187,18 +203,35 @@ def waitlist_join(request, event_id):
             {"event": event, "form": form},
             status=400,
         )
+    signed_in = request.user.is_authenticated
+    # The booking form's limits: each anonymous join may create an account.
+    if not signed_in and booking_rate_limited(
+        request=request, event=event, email=form.cleaned_data["email"]
+    ):
+        form.add_error(None, booking_rate_limit_message())
+        return render(
+            request,
+            "tickets/waitlist_join.html",
+            {"event": event, "form": form},
+            status=429,
+        )
     user, name, email = _person(request, form)
     try:
-        _entry, created = services.waitlist_join(
+        services.waitlist_join(
             event=event,
             user=user,
             name=name,
             email=email,
             side=form.chosen_side,
+            by_email_only=not signed_in,
             request=request,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect(event)
+    if not signed_in:
+        # One answer whatever the address holds (see services.waitlist_join).
+        messages.success(request, _waitlisted_by_email_message(email))
         return redirect(event)
     messages.success(
         request,
@@ -208,6 +241,14 @@ def waitlist_join(request, event_id):
         ),
     )
     return redirect(event)
+
+
+def _waitlisted_by_email_message(email: str) -> str:
+    return _(
+        "Check your email. If a seat frees up, we will send a link to book it to "
+        "%(email)s. If that address already has a ticket for this event, we have "
+        "emailed it again."
+    ) % {"email": email}
 
 
 @never_cache

@@ -6,7 +6,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
@@ -26,6 +25,7 @@ from community.models import Role
 from community.ratelimit import rate_limit_exceeded, rate_limit_message
 from spanglish.api.exceptions import json_error_response
 from spanglish.api.permissions import IsOrganizer, has_role
+from spanglish.api.throttling import ScopedRateThrottle
 from tickets.selectors import no_shows_counted_in, pays_ahead
 
 

@@ -342,7 +342,7 @@ def test_email_change_ends_every_session_and_token_and_tells_the_old_address(
             },
         )
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(last_link("moved@example.com"))
+        client.post(last_link("moved@example.com"))
     member.refresh_from_db()
     assert member.email == "moved@example.com"
     assert _all_dead(api_client, *stolen)

@@ -309,7 +309,7 @@ def test_email_change_needs_confirmation_from_new_address(
     member.refresh_from_db()
     assert member.email != "new@example.com"  # nothing changes yet
     assert mail.outbox[-1].to == ["new@example.com"]
-    client.get(last_link("new@example.com"))
+    client.post(last_link("new@example.com"))
     member.refresh_from_db()
     assert member.email == "new@example.com" and member.email_verified_at is not None
     entry = AuditLog.objects.get(action="user.email_changed")
@@ -326,7 +326,7 @@ def test_email_change_refused_when_address_taken(
             "/en/account/email/",
             {"new_email": other.email, "current_password": PASSWORD},
         )
-    response = client.get(last_link(other.email))
+    response = client.post(last_link(other.email))
     assert response.status_code == 400
     assert "already belongs to another account" in response.content.decode()
 

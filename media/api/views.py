@@ -5,13 +5,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from media import services
 from media.api.serializers import MediaSerializer, MediaUploadSerializer
 from media.models import Media
 from spanglish.api.permissions import IsOrganizer
+from spanglish.api.throttling import ScopedRateThrottle
 
 
 class PayloadTooLarge(exceptions.APIException):

@@ -25,6 +25,11 @@ PENDING = "pending"
 EXPIRED = "expired"
 REFUNDED = "refunded"
 
+# Normalised states of one refund at a provider.
+REFUND_SUCCEEDED = "succeeded"
+REFUND_PENDING = "pending"
+REFUND_FAILED = "failed"
+
 
 @dataclass
 class CheckoutStart:
@@ -47,6 +52,20 @@ class ProviderState:
 
 
 @dataclass
+class RefundState:
+    """What the provider says about one refund of one of our payments."""
+
+    provider_refund_id: str  # Stripe's re_…, MercadoPago's refund id
+    state: str  # REFUND_SUCCEEDED, REFUND_PENDING or REFUND_FAILED
+    amount: Decimal
+    payment_id: str = ""  # our Payment id, when the provider echoes it
+    provider_payment_id: str = ""  # the charge refunded (payment intent, MP payment)
+    refund_id: str = ""  # our Refund id, when we created it and it is echoed back
+    error: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
 class Notification:
     """A verified notification. `state` is None when it carries nothing to apply.
 
@@ -59,6 +78,10 @@ class Notification:
     state: ProviderState | None
     payload: dict = field(default_factory=dict)
     fetch: Callable[[], ProviderState | None] | None = None
+    # Refund events: the refunds to apply one by one, or `fetch_refunds` to ask the
+    # provider for them (same rule as `fetch`: only for a new event id).
+    refunds: list[RefundState] | None = None
+    fetch_refunds: Callable[[], list[RefundState]] | None = None
 
     def load_state(self) -> ProviderState | None:
         """The state to apply (may call the provider; raises ProviderError)."""
@@ -66,6 +89,13 @@ class Notification:
             self.state = self.fetch()
             self.fetch = None
         return self.state
+
+    def load_refunds(self) -> list[RefundState] | None:
+        """The refunds to apply (may call the provider; raises ProviderError)."""
+        if self.fetch_refunds is not None:
+            self.refunds = self.fetch_refunds()
+            self.fetch_refunds = None
+        return self.refunds
 
 
 class PaymentProvider:
@@ -93,8 +123,24 @@ class PaymentProvider:
         """Ask the provider about a payment (reconciliation). None: nothing known yet."""
         raise NotImplementedError
 
-    def refund(self, *, payment, amount: Decimal, idempotency_key: str) -> dict:
-        """Refund `amount` of a succeeded payment; returns the provider's answer."""
+    def refund(
+        self, *, payment, amount: Decimal, idempotency_key: str, refund_id: str = ""
+    ) -> dict:
+        """Refund `amount` of a succeeded payment; returns the provider's answer.
+        `refund_id` is our Refund row's id, for providers that can echo it back."""
+        raise NotImplementedError
+
+    def refund_state(self, *, payment, answer: dict) -> RefundState:
+        """Normalise the answer `refund` returned (a refund it made or is making)."""
+        return RefundState(
+            provider_refund_id=str(answer.get("id") or ""),
+            state=REFUND_SUCCEEDED,
+            amount=Decimal(0),
+            raw=answer,
+        )
+
+    def list_refunds(self, *, payment) -> list[RefundState]:
+        """Every refund the provider made of `payment` (reconciliation)."""
         raise NotImplementedError
 
     def cancel_checkout(self, *, payment) -> None:

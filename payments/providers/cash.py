@@ -18,9 +18,14 @@ class CashProvider(PaymentProvider):
     def fetch_state(self, *, payment):
         return None
 
-    def refund(self, *, payment, amount: Decimal, idempotency_key: str) -> dict:
+    def refund(
+        self, *, payment, amount: Decimal, idempotency_key: str, refund_id: str = ""
+    ) -> dict:
         # Money goes back over the counter; the audit entry is the record.
         return {"method": "cash", "amount": str(amount)}
+
+    def list_refunds(self, *, payment):
+        return []
 
 
 provider = CashProvider()

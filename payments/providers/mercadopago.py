@@ -21,6 +21,9 @@ from payments.providers.base import (
     FAILED,
     PAID,
     PENDING,
+    REFUND_FAILED,
+    REFUND_PENDING,
+    REFUND_SUCCEEDED,
     REFUNDED,
     CheckoutStart,
     InvalidSignature,
@@ -28,6 +31,7 @@ from payments.providers.base import (
     PaymentProvider,
     ProviderError,
     ProviderState,
+    RefundState,
 )
 from spanglish.currency import minor_units
 
@@ -160,6 +164,27 @@ def payment_state(data: dict) -> ProviderState:
     )
 
 
+def refund_state(data: dict, *, payment_id: str = "") -> RefundState:
+    """Normalise a MercadoPago refund (status approved, in_process, rejected,
+    cancelled; a refund answered without one was made at once)."""
+    status = data.get("status") or "approved"
+    if status == "approved":
+        state = REFUND_SUCCEEDED
+    elif status in ("rejected", "cancelled"):
+        state = REFUND_FAILED
+    else:
+        state = REFUND_PENDING
+    amount = data.get("amount")
+    return RefundState(
+        provider_refund_id=str(data.get("id") or ""),
+        state=state,
+        amount=Decimal(str(amount)) if amount is not None else Decimal(0),
+        provider_payment_id=str(data.get("payment_id") or payment_id),
+        error=status if state == REFUND_FAILED else "",
+        raw=data,
+    )
+
+
 class MercadoPagoProvider(PaymentProvider):
     code = "mercadopago"
     label = "MercadoPago"
@@ -258,7 +283,9 @@ class MercadoPagoProvider(PaymentProvider):
         approved = [r for r in results if r.get("status") == "approved"]
         return payment_state((approved or results)[-1])
 
-    def refund(self, *, payment, amount, idempotency_key: str) -> dict:
+    def refund(
+        self, *, payment, amount, idempotency_key: str, refund_id: str = ""
+    ) -> dict:
         if not payment.provider_payment_id:
             raise ProviderError("no MercadoPago payment recorded for this payment")
         return api().request(
@@ -267,6 +294,20 @@ class MercadoPagoProvider(PaymentProvider):
             body={"amount": _wire_amount(amount, payment.currency)},
             key=idempotency_key,
         )
+
+    def refund_state(self, *, payment, answer: dict) -> RefundState:
+        return refund_state(answer, payment_id=payment.provider_payment_id)
+
+    def list_refunds(self, *, payment) -> list[RefundState]:
+        if not payment.provider_payment_id:
+            return []
+        data = api().request(
+            "GET", f"/v1/payments/{payment.provider_payment_id}/refunds"
+        )
+        return [
+            refund_state(item, payment_id=payment.provider_payment_id)
+            for item in (data if isinstance(data, list) else [])
+        ]
 
     def cancel_checkout(self, *, payment) -> None:
         now = timezone.now().isoformat(timespec="milliseconds")

@@ -15,13 +15,16 @@ from payments.providers.base import (
     FAILED,
     PAID,
     PENDING,
-    REFUNDED,
+    REFUND_FAILED,
+    REFUND_PENDING,
+    REFUND_SUCCEEDED,
     CheckoutStart,
     InvalidSignature,
     Notification,
     PaymentProvider,
     ProviderError,
     ProviderState,
+    RefundState,
 )
 from spanglish.currency import from_minor, to_minor
 
@@ -31,7 +34,11 @@ SESSION_EVENTS = {
     "checkout.session.async_payment_failed",
     "checkout.session.expired",
 }
-REFUND_EVENTS = {"charge.refunded"}
+# Each carries one refund (a signed snapshot, trusted like a session's).
+REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed"}
+# Carries only the charge's refunded total: the refunds themselves are listed from
+# the API, so one refund is counted once whichever of these events arrive.
+CHARGE_REFUNDED = "charge.refunded"
 
 
 def client() -> stripe.StripeClient:
@@ -77,6 +84,46 @@ def _session_state(session) -> ProviderState:
         else getattr(intent, "id", "") or "",
         raw=session.to_dict(),
     )
+
+
+def _id(value) -> str:
+    """An expandable field: an id string, an expanded object or nothing."""
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "id", "") or "")
+
+
+def _refund_state(refund) -> RefundState:
+    """Normalise a Stripe Refund (status pending, requires_action, succeeded,
+    failed or canceled)."""
+    status = refund.status
+    if status == "succeeded":
+        state = REFUND_SUCCEEDED
+    elif status in ("failed", "canceled"):
+        state = REFUND_FAILED
+    else:
+        state = REFUND_PENDING
+    currency = (getattr(refund, "currency", "") or "EUR").upper()
+    return RefundState(
+        provider_refund_id=refund.id,
+        state=state,
+        amount=from_minor(refund.amount, currency),
+        payment_id=_meta(refund, "payment_id"),
+        provider_payment_id=_id(getattr(refund, "payment_intent", None)),
+        refund_id=_meta(refund, "refund_id"),
+        error=str(getattr(refund, "failure_reason", "") or status or "")[:500],
+        raw=refund.to_dict(),
+    )
+
+
+def _list_refunds(payment_intent: str) -> list[RefundState]:
+    try:
+        page = client().v1.refunds.list(
+            {"payment_intent": payment_intent, "limit": 100}
+        )
+        return [_refund_state(refund) for refund in page.auto_paging_iter()]
+    except stripe.StripeError as exc:
+        raise ProviderError(str(exc)) from exc
 
 
 class StripeProvider(PaymentProvider):
@@ -140,22 +187,24 @@ class StripeProvider(PaymentProvider):
             state = _session_state(obj)
             if event.type == "checkout.session.async_payment_failed":
                 state.state = FAILED
-        elif event.type in REFUND_EVENTS:
-            currency = (obj.currency or "").upper()
-            intent = getattr(obj, "payment_intent", None)
-            state = ProviderState(
-                payment_id=_meta(obj, "payment_id"),
-                state=REFUNDED,
-                currency=currency,
-                provider_payment_id=intent if isinstance(intent, str) else "",
-                refunded_amount=from_minor(obj.amount_refunded, currency),
-                raw=obj.to_dict(),
-            )
+        refunds, fetch_refunds = None, None
+        if event.type in REFUND_EVENTS:
+            refunds = [_refund_state(obj)]
+        elif event.type == CHARGE_REFUNDED:
+            intent = _id(getattr(obj, "payment_intent", None))
+            refunds = []
+            if intent:
+
+                def fetch_refunds():
+                    return _list_refunds(intent)
+
         return Notification(
             event_id=event.id,
             event_type=event.type,
             state=state,
             payload=event.to_dict(),
+            refunds=refunds,
+            fetch_refunds=fetch_refunds,
         )
 
     def fetch_state(self, *, payment) -> ProviderState | None:
@@ -167,21 +216,36 @@ class StripeProvider(PaymentProvider):
             raise ProviderError(str(exc)) from exc
         return _session_state(session)
 
-    def refund(self, *, payment, amount, idempotency_key: str) -> dict:
+    def refund(
+        self, *, payment, amount, idempotency_key: str, refund_id: str = ""
+    ) -> dict:
         if not payment.provider_payment_id:
             raise ProviderError("no payment intent recorded for this payment")
+        # Our Refund id rides along, so the refund.* events and reconciliation
+        # find the reservation it settles even before we stored Stripe's id.
+        metadata = {"payment_id": str(payment.pk)}
+        if refund_id:
+            metadata["refund_id"] = refund_id
         try:
             refund = client().v1.refunds.create(
                 {
                     "payment_intent": payment.provider_payment_id,
                     "amount": to_minor(amount, payment.currency),
-                    "metadata": {"payment_id": str(payment.pk)},
+                    "metadata": metadata,
                 },
                 {"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         return refund.to_dict()
+
+    def refund_state(self, *, payment, answer: dict) -> RefundState:
+        return _refund_state(stripe.Refund.construct_from(answer, None))
+
+    def list_refunds(self, *, payment) -> list[RefundState]:
+        if not payment.provider_payment_id:
+            return []
+        return _list_refunds(payment.provider_payment_id)
 
     def cancel_checkout(self, *, payment) -> None:
         try:

@@ -40,6 +40,7 @@ class FakeProviders:
         self.mp_preferences: dict[str, dict] = {}
         self.mp_payments: dict[str, dict] = {}
         self.refunds: list[dict] = []
+        self.stripe_refund_status = "succeeded"  # what a new Stripe refund reports
         self.fail_next: int | None = None  # answer the next request with this status
         self._idempotent: dict[str, tuple[int, dict]] = {}
         self._ids = itertools.count(1)
@@ -105,6 +106,31 @@ class FakeProviders:
             "date_created": time.strftime("%Y-%m-%dT%H:%M:%S.000-04:00"),
         }
         return self.mp_payments[payment_id]
+
+    def stripe_refund(
+        self, payment_intent: str, *, amount: int, status: str = "succeeded"
+    ) -> dict:
+        """Someone refunded in Stripe's dashboard: returns the Refund as Stripe would."""
+        refund = self._stripe_new_refund(
+            payment_intent=payment_intent, amount=amount, metadata={}, status=status
+        )
+        return dict(refund)
+
+    def _stripe_new_refund(
+        self, *, payment_intent, amount: int, metadata: dict, status=""
+    ) -> dict:
+        refund = {
+            "id": f"re_test_{next(self._ids)}",
+            "object": "refund",
+            "amount": amount,
+            "payment_intent": payment_intent,
+            "currency": "eur",
+            "status": status or self.stripe_refund_status,
+            "metadata": metadata,
+            "created": int(time.time()),
+        }
+        self.refunds.append(refund)
+        return refund
 
     # --- The HTTP side ----------------------------------------------------------------
 
@@ -182,16 +208,31 @@ class FakeProviders:
                 return 400, {"error": {"type": "invalid_request_error"}}
             return 200, session
         if r.method == "POST" and path == "/v1/refunds":
-            refund = {
-                "id": f"re_test_{next(self._ids)}",
-                "object": "refund",
-                "amount": int(r.body["amount"]),
-                "payment_intent": r.body.get("payment_intent"),
-                "currency": "eur",
-                "status": "succeeded",
-            }
-            self.refunds.append(refund)
+            refund = self._stripe_new_refund(
+                payment_intent=r.body.get("payment_intent"),
+                amount=int(r.body["amount"]),
+                metadata={
+                    key[len("metadata[") : -1]: value
+                    for key, value in r.body.items()
+                    if key.startswith("metadata[")
+                },
+            )
             return 200, refund
+        stripe_refunds = [f for f in self.refunds if f.get("object") == "refund"]
+        if r.method == "GET" and path == "/v1/refunds":
+            intent = r.query.get("payment_intent")
+            found = [f for f in stripe_refunds if f["payment_intent"] == intent]
+            return 200, {
+                "object": "list",
+                "url": "/v1/refunds",
+                "has_more": False,
+                "data": found[::-1],  # newest first, as Stripe lists them
+            }
+        if r.method == "GET" and path.startswith("/v1/refunds/"):
+            found = [f for f in stripe_refunds if f["id"] == segments[2]]
+            if not found:
+                return 404, {"error": {"type": "invalid_request_error"}}
+            return 200, found[0]
         # MercadoPago
         if r.method == "POST" and path == "/checkout/preferences":
             pref_id = f"123456-pref-{next(self._ids)}"
@@ -219,6 +260,10 @@ class FakeProviders:
             payment = self.mp_payments.get(segments[2])
             if payment is None:
                 return 404, {"message": "Payment not found", "status": 404}
+            if r.method == "GET" and path.endswith("/refunds"):
+                return 200, [
+                    f for f in self.refunds if f.get("payment_id") == payment["id"]
+                ]
             if r.method == "POST" and path.endswith("/refunds"):
                 amount = r.body.get("amount", payment["transaction_amount"])
                 payment["transaction_amount_refunded"] += amount
@@ -231,6 +276,7 @@ class FakeProviders:
                     "id": next(self._ids),
                     "payment_id": payment["id"],
                     "amount": amount,
+                    "status": "approved",
                 }
                 self.refunds.append(refund)
                 return 201, refund
@@ -301,14 +347,41 @@ def mp_signature(
     return f"ts={ts},v1={v1}"
 
 
-if __name__ == "__main__":  # python -m payments.tests.fakes [port]
+def main(argv: list[str] | None = None) -> int:
+    """`python -m payments.tests.fakes --port 8765`: serve the fakes until Ctrl-C."""
+    import argparse
+    import contextlib
+    import errno
     import sys
 
+    parser = argparse.ArgumentParser(
+        prog="python -m payments.tests.fakes",
+        description="Fake Stripe + MercadoPago APIs on 127.0.0.1, for trying payments "
+        "locally without real keys.",
+    )
+    parser.add_argument("legacy_port", nargs="?", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=8765, help="default: 8765")
+    args = parser.parse_args(argv)
+    port = args.legacy_port if args.legacy_port is not None else args.port
     fake = FakeProviders()
-    if len(sys.argv) > 1:
-        fake.server.server_close()
-        fake.server = ThreadingHTTPServer(
-            ("127.0.0.1", int(sys.argv[1])), fake._handler_class()
+    fake.server.server_close()
+    try:
+        fake.server = ThreadingHTTPServer(("127.0.0.1", port), fake._handler_class())
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"Port {port} on 127.0.0.1 is already in use (another stand-in still "
+            "running?). Stop it, or choose another port with --port, and point "
+            "STRIPE_API_BASE and MERCADOPAGO_API_BASE at it.",
+            file=sys.stderr,
         )
+        return 2
     print(f"Fake Stripe + MercadoPago APIs on {fake.base_url}", flush=True)
-    fake.server.serve_forever()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+        fake.server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -318,29 +318,42 @@ def test_refund_the_provider_refuses_releases_its_reservation(
     assert payment.refunded_amount == Decimal("15")
 
 
-def test_refund_webhook_leaves_out_what_our_pending_refunds_reserved(
+def test_refund_webhook_settles_our_pending_refund_once_and_counts_only_new_ones(
     stripe_payment, fake, post_stripe
 ):
-    from payments.models import Refund
+    from payments.models import Refund, RefundStatus
 
     payment = _paid_stripe(fake, stripe_payment, post_stripe)
-    Refund.objects.create(payment=payment, amount=Decimal("5"), idempotency_key="k")
+    # Our refund reached Stripe, but we have not settled its reservation yet.
+    ours = Refund.objects.create(
+        payment=payment, amount=Decimal("5"), idempotency_key="k"
+    )
+    answer = fake._stripe_new_refund(
+        payment_intent=payment.provider_payment_id,
+        amount=500,
+        metadata={"payment_id": str(payment.pk), "refund_id": str(ours.pk)},
+    )
     charge = {
         "id": "ch_1",
         "object": "charge",
         "amount": 1500,
-        "amount_refunded": 500,  # our own refund, before we settled it
+        "amount_refunded": 500,
         "currency": "eur",
         "payment_intent": payment.provider_payment_id,
         "metadata": {},
     }
-    assert post_stripe("charge.refunded", charge).json() == {
-        "result": "already_refunded"
-    }
+    post_stripe("charge.refunded", charge)
     payment.refresh_from_db()
-    assert payment.refunded_amount == Decimal("0")
+    assert payment.refunded_amount == Decimal("5")
+    ours.refresh_from_db()
+    assert ours.status == RefundStatus.SUCCEEDED
+    assert ours.provider_refund_id == answer["id"]
 
-    # 3 more were refunded in Stripe's dashboard: only those are counted here.
+    # Our own settling comes late: nothing is added a second time.
+    services._refund_settle(refund=ours, answer=answer)
+    # 3 more were refunded in Stripe's dashboard: only those are added.
+    fake.stripe_refund(payment.provider_payment_id, amount=300)
     post_stripe("charge.refunded", {**charge, "amount_refunded": 800})
     payment.refresh_from_db()
-    assert payment.refunded_amount == Decimal("3")
+    assert payment.refunded_amount == Decimal("8")
+    assert payment.refunds.count() == 2

@@ -160,6 +160,7 @@ def test_refund_event_never_moves_back_to_paid(stripe_payment, fake, post_stripe
         "metadata": {},
         "refunded": True,
     }
+    fake.stripe_refund(session["payment_intent"], amount=1500)  # in the dashboard
     post_stripe("charge.refunded", charge)
     post_stripe("checkout.session.completed", session)  # a late duplicate, new event id
     stripe_payment.refresh_from_db()
@@ -257,6 +258,7 @@ def test_full_refund_webhook_for_a_checked_in_ticket_keeps_the_check_in(
         "metadata": {},
         "refunded": True,
     }
+    fake.stripe_refund(session["payment_intent"], amount=1500)  # in the dashboard
 
     response = post_stripe("charge.refunded", charge)
 

@@ -11,6 +11,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import OperationalError
@@ -96,21 +97,39 @@ def test_database_down_pages_and_api_answer_503_promptly_instead_of_hanging(dril
         assert json.loads(text)["error"]["code"] == "unavailable"
 
 
+def _concurrently(url: str, n: int) -> list[int]:
+    with ThreadPoolExecutor(n) as pool:
+        return [answer[0] for answer in pool.map(fetch, [url] * n)]
+
+
 @pytest.mark.postgres
 def test_first_request_after_the_database_returns_succeeds(drill):
     pg, base = drill
-    for _ in range(4):  # several pooled connections, all to go stale at once
-        assert fetch(f"{base}/api/events")[0] == 200
+    for _ in range(3):  # several pooled connections, all to go stale at once
+        assert _concurrently(f"{base}/api/events", 4) == [200] * 4
+    pg.stop()  # a restart: every pooled connection dies, none is used meanwhile
+    pg.start()
+
+    status, _headers, _text, seconds = fetch(f"{base}/api/events")
+    assert status == 200
+    assert seconds < PROMPT
+    assert [fetch(f"{base}/en/events/")[0] for _ in range(5)] == [200] * 5
+
+
+@pytest.mark.postgres
+def test_requests_succeed_again_once_a_longer_outage_ends(drill):
+    pg, base = drill
+    assert fetch(f"{base}/api/events")[0] == 200
     pg.stop()
     try:
         assert fetch(f"{base}/api/events")[0] == 503
+        time.sleep(3)  # the pool's reconnection attempts give up and start over
     finally:
         pg.start()
 
     status, _headers, _text, seconds = fetch(f"{base}/api/events")
     assert status == 200
     assert seconds < PROMPT
-    assert [fetch(f"{base}/en/events/")[0] for _ in range(5)] == [200] * 5
 
 
 def test_lost_database_inside_a_middleware_is_a_503_not_a_500():

@@ -24,7 +24,6 @@ def test_every_place_that_reports_a_version_reports_the_pyproject_one(
     version = _pyproject_version()
     schema = client.get(reverse("schema"), HTTP_ACCEPT="application/json").json()
 
-    assert settings.APP_VERSION == version
+    assert version == settings.APP_VERSION
     assert schema["info"]["version"] == version
     assert app_version() == version
-

@@ -1,7 +1,7 @@
 """Throttles for public write paths (rates in settings.REST_FRAMEWORK). Anonymous
 bookings are limited by tickets.ratelimit instead, the same limiter as the site's."""
 
-from rest_framework.throttling import UserRateThrottle
+from spanglish.api.throttling import UserRateThrottle
 
 
 class UserWriteThrottle(UserRateThrottle):
