@@ -50,6 +50,7 @@ browser: ## Debian's Chromium for the browser tests in e2e/ (Playwright's downlo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -12,6 +12,7 @@ from calendars.models import (
     WidgetSettings,
 )
 from calendars.selectors import event_click_stats
+from events.admin import event_admin_extend
 
 
 @admin.display(description=_("embed code and clicks"))
@@ -32,6 +33,10 @@ def event_widget_panel(event) -> str:
     )
 
 
+# Seam (events.admin): the panel gets its own fieldset on the event admin page.
+event_admin_extend(panels=[(_("Widget and calendar clicks"), event_widget_panel)])
+
+
 @admin.register(WidgetSettings)
 class WidgetSettingsAdmin(admin.ModelAdmin):
     """The single row of site-wide widget defaults."""
@@ -47,9 +52,7 @@ class WidgetSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        saved = services.widget_settings_update(
-            actor=request.user, request=request, **form.cleaned_data
-        )
+        saved = services.widget_settings_update(actor=request.user, **form.cleaned_data)
         obj.pk = saved.pk
 
 
@@ -62,7 +65,7 @@ class EventWidgetSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = dict(form.cleaned_data)
         saved = services.event_widget_settings_update(
-            event=fields.pop("event"), actor=request.user, request=request, **fields
+            event=fields.pop("event"), actor=request.user, **fields
         )
         obj.pk = saved.pk
 

@@ -8,10 +8,9 @@ Outlook's compose page shows a literal "+" otherwise.
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from events.ics import event_location, event_url
 from events.models import Event
 from spanglish.i18n import translated
-
-from .ics import event_location, event_url
 
 GOOGLE_BASE = "https://calendar.google.com/calendar/render"
 OUTLOOK_BASES = {

@@ -25,7 +25,7 @@ def feed_token_get_or_create(*, user) -> CalendarFeedToken:
 
 
 @transaction.atomic
-def feed_token_rotate(*, user, request=None) -> CalendarFeedToken:
+def feed_token_rotate(*, user) -> CalendarFeedToken:
     """Replace the secret: the old feed URL stops working at once."""
     token, created = CalendarFeedToken.objects.select_for_update().get_or_create(
         user=user
@@ -34,14 +34,12 @@ def feed_token_rotate(*, user, request=None) -> CalendarFeedToken:
         token.token = new_feed_token()
         token.rotated_at = timezone.now()
         token.save(update_fields=["token", "rotated_at"])
-    audit_record(
-        action="calendar.feed_token_rotated", actor=user, target=user, request=request
-    )
+    audit_record(action="calendar.feed_token_rotated", actor=user, target=user)
     return token
 
 
 @transaction.atomic
-def feed_token_revoke(*, user, request=None) -> bool:
+def feed_token_revoke(*, user) -> bool:
     """Delete the secret; a new one is only made when the member asks again."""
     deleted, _ = CalendarFeedToken.objects.filter(user=user).delete()
     if deleted:
@@ -49,7 +47,6 @@ def feed_token_revoke(*, user, request=None) -> bool:
             action="calendar.feed_token_revoked",
             actor=user,
             target=user,
-            request=request,
         )
     return bool(deleted)
 
@@ -65,7 +62,7 @@ def _apply(obj, fields: dict) -> dict:
 
 
 @transaction.atomic
-def widget_settings_update(*, actor=None, request=None, **fields) -> WidgetSettings:
+def widget_settings_update(*, actor=None, **fields) -> WidgetSettings:
     """Validate (full_clean) and save the site-wide widget defaults."""
     obj, _ = WidgetSettings.objects.select_for_update().get_or_create(pk=1)
     changes = _apply(obj, fields)
@@ -77,14 +74,13 @@ def widget_settings_update(*, actor=None, request=None, **fields) -> WidgetSetti
             actor=actor,
             target=obj,
             changes=changes,
-            request=request,
         )
     return obj
 
 
 @transaction.atomic
 def event_widget_settings_update(
-    *, event: Event, actor=None, request=None, **fields
+    *, event: Event, actor=None, **fields
 ) -> EventWidgetSettings:
     """Validate and save one event's widget overrides."""
     obj, _ = EventWidgetSettings.objects.select_for_update().get_or_create(event=event)
@@ -97,6 +93,5 @@ def event_widget_settings_update(
             actor=actor,
             target=event,
             changes=changes,
-            request=request,
         )
     return obj

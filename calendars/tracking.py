@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.ics import event_url
 from calendars.links import google_link, outlook_link
 from calendars.selectors import calendar_events
+from events.ics import event_url
 from spanglish.net import client_ip
 from spanglish.ratelimit import rate_limit_exceeded
 

@@ -9,12 +9,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from community import privacy, services
+from community.contributors import member_standing
 from community.middleware import current_request
 from community.models import AuditLog, LanguageSkill, Role, User
 from community.two_factor import two_factor_reset
 from spanglish.admin import ReadOnlyAdmin
 from spanglish.errors import ConflictError
-from tickets.selectors import no_show_count, with_no_show_count
 
 
 class LanguageSkillInline(admin.TabularInline):
@@ -49,7 +49,6 @@ class SetPasswordForm(AdminPasswordChangeForm):
             user=self.user,
             password=self.cleaned_data["password1"] if usable else None,
             actor=getattr(request, "user", None),
-            request=request,
         )
         return self.user
 
@@ -127,7 +126,7 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = []
 
     def get_queryset(self, request):
-        return with_no_show_count(super().get_queryset(request))
+        return member_standing().annotate_no_shows(super().get_queryset(request))
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # not on the add form
@@ -136,7 +135,7 @@ class UserAdmin(BaseUserAdmin):
     def no_shows(self, obj) -> int:
         """Counted as for the pay-ahead rule (within NO_SHOW_WINDOW_DAYS)."""
         count = getattr(obj, "no_show_count", None)
-        return no_show_count(user=obj) if count is None else count
+        return member_standing().no_shows(obj) if count is None else count
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -149,27 +148,21 @@ class UserAdmin(BaseUserAdmin):
         # rows before this one and refuse (ConflictError, shown by changeform_view)
         # to demote or deactivate oneself or the last active admin.
         if change and "is_active" in form.changed_data:
-            services.user_set_active(
-                user=obj, active=obj.is_active, actor=request.user, request=request
-            )
+            services.user_set_active(user=obj, active=obj.is_active, actor=request.user)
         if change and "role" in form.changed_data:
-            services.user_set_role(
-                user=obj, role=obj.role, actor=request.user, request=request
-            )
+            services.user_set_role(user=obj, role=obj.role, actor=request.user)
         if change and "email" in form.changed_data:
             # Sessions and tokens end, the old address is told, and the new one
             # stays unproven: staff typing it proves nothing about who reads it.
             services.user_set_email_by_staff(
-                user=obj, email=obj.email, actor=request.user, request=request
+                user=obj, email=obj.email, actor=request.user
             )
         if not change and obj.email_verified_at is None:
             # An address staff type in is theirs to vouch for: usable at once.
             obj.email_verified_at = timezone.now()
         super().save_model(request, obj, form, change)
         if not change:
-            services.user_set_role(
-                user=obj, role=obj.role, actor=request.user, request=request
-            )
+            services.user_set_role(user=obj, role=obj.role, actor=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -202,12 +195,12 @@ class UserAdmin(BaseUserAdmin):
 
     def delete_model(self, request, obj):
         # Deleting a member anonymises them: payments must keep their ticket.
-        privacy.user_erase(user=obj, actor=request.user, request=request)
+        privacy.user_erase(user=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for user in queryset:
             try:
-                privacy.user_erase(user=user, actor=request.user, request=request)
+                privacy.user_erase(user=user, actor=request.user)
             except ConflictError as exc:  # lost a race with another admin's change
                 self.message_user(request, f"{user}: {exc.message}", messages.ERROR)
 
@@ -221,7 +214,7 @@ class UserAdmin(BaseUserAdmin):
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             try:
-                two_factor_reset(user=user, actor=request.user, request=request)
+                two_factor_reset(user=user, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 refusal = " ".join(getattr(exc, "messages", None) or [str(exc)])
                 self.message_user(request, f"{user}: {refusal}", messages.ERROR)

@@ -9,30 +9,20 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from django.contrib.admin.models import LogEntry, LogEntryManager
+        from django.contrib.admin.models import LogEntry
 
-        from community.mail import LINK_BUILDERS
         from community.roles import sync_role_groups
-        from community.signals import audit_admin_log_entry, audit_bulk_log_entries
+        from community.signals import audit_admin_log_entry
         from community.two_factor import remember_app_at_sign_in
-        from emails.links import register_link_builder
-
-        # Account emails carry credential links the emails worker mints at send
-        # time; the emails app does not import our tokens, we hand it the builders.
-        for purpose, builder in LINK_BUILDERS.items():
-            register_link_builder(purpose, builder)
 
         # Django Admin writes a LogEntry for every add, change and delete (its
-        # own actions included); each one is copied into the audit trail.
+        # own actions included); each one is copied into the audit trail. Bulk
+        # deletions write theirs without post_save: see admin_site.AuditedDeletions.
         post_save.connect(
             audit_admin_log_entry,
             sender=LogEntry,
             dispatch_uid="community.audit_admin_log_entry",
         )
-        if not getattr(LogEntryManager.log_actions, "audited", False):
-            LogEntryManager.log_actions = audit_bulk_log_entries(
-                LogEntryManager.log_actions
-            )
 
         # Each sign-in notes in its session whether the user has a two-factor app,
         # so the two-factor middleware needs no query per request for staff without.

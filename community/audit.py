@@ -14,13 +14,12 @@ def audit_record(
     actor=None,
     target: models.Model | None = None,
     changes: dict | None = None,
-    request=None,
 ) -> AuditLog:
     """Append an audit entry. Runs inside the caller's transaction, so it commits or
-    rolls back with the change it records."""
+    rolls back with the change it records. Who acted from where comes from the
+    request the middleware put in context (community.middleware), not from callers."""
     actor = actor if (actor is not None and actor.is_authenticated) else None
-    if request is None:
-        request = current_request()
+    request = current_request()
     request = getattr(request, "_request", request)  # DRF's wrapper → HttpRequest
     return AuditLog.objects.create(
         actor=actor,

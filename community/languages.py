@@ -36,7 +36,7 @@ def native_languages(user) -> set[str]:
 
 
 @transaction.atomic
-def user_set_languages(*, user, skills: list[dict], actor=None, request=None) -> list:
+def user_set_languages(*, user, skills: list[dict], actor=None) -> list:
     """Replace a member's languages with `skills` ([{language, kind, level}]).
 
     Native languages carry no level; a language learned needs one. One entry per
@@ -75,7 +75,6 @@ def user_set_languages(*, user, skills: list[dict], actor=None, request=None) ->
             action="user.languages_changed",
             actor=actor or user,
             target=user,
-            request=request,
             changes={"languages": [before, after]},
         )
     return sorted(created, key=lambda s: (s.kind, s.language))

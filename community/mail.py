@@ -4,10 +4,17 @@ They go through the emails app: logged, and sent by the background worker. Their
 links are credentials, so they are never rendered here: each email names its link
 (`link=` one of LINK_BUILDERS) and the worker mints it when it sends, from the
 account's state at that moment (emails.links). The log keeps a placeholder.
+
+Seam (community sits below emails and never imports it): EmailsConfig.ready()
+installs the sender with `set_account_mailer(...)` and registers LINK_BUILDERS with
+its link registry; a builder raises LinkUnavailable when the link cannot be made.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -15,8 +22,22 @@ from django.utils.http import urlsafe_base64_encode
 
 from community import tokens
 from community.models import User
-from emails.links import LinkUnavailable
-from emails.services import email_send_templated
+
+
+class LinkUnavailable(Exception):
+    """The link cannot be made now (account gone, inactive, address changed): the
+    email is marked failed, not sent."""
+
+
+# mailer(*, to, template, context, language, user, link) queues one email.
+AccountMailer = Callable[..., object]
+_mailer: AccountMailer | None = None
+
+
+def set_account_mailer(mailer: AccountMailer) -> None:
+    """Install what sends account emails (EmailsConfig.ready())."""
+    global _mailer
+    _mailer = mailer
 
 
 def absolute_url(name: str, *, language: str, **kwargs) -> str:
@@ -27,8 +48,10 @@ def absolute_url(name: str, *, language: str, **kwargs) -> str:
 def account_email_send(
     *, to: str, template: str, context: dict, language: str, user=None, link: str = ""
 ) -> None:
+    if _mailer is None:
+        raise ImproperlyConfigured("No account mailer: is the emails app installed?")
     context = {"site_url": settings.SITE_URL, **context}
-    email_send_templated(
+    _mailer(
         to=to,
         template=template,
         context=context,
@@ -38,7 +61,7 @@ def account_email_send(
     )
 
 
-# --- Link builders, registered with the emails app in CommunityConfig.ready() ------
+# --- Link builders, registered with the emails app in EmailsConfig.ready() --------
 
 
 def _to_own_address(user: User, to_email: str) -> None:

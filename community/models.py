@@ -9,14 +9,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from community.roles import Role, apply_role_flags
 from spanglish.db import TimeStampedModel
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Admin")
-    ORGANIZER = "organizer", _("Organizer")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    MEMBER = "member", _("Member")
 
 
 class UserQuerySet(models.QuerySet):
@@ -38,6 +32,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
             raise ValueError("An email address is required.")
         email = self.normalize_email(email).lower()
         user = self.model(email=email, **extra)
+        apply_role_flags(user)  # later changes go through services.user_set_role
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -76,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         default=settings.LANGUAGE_CODE,
     )
     is_active = models.BooleanField(_("active"), default=True)
-    # Derived from role by community.roles.apply_role; kept as columns because
+    # Derived from role by community.roles.apply_role_flags; kept as columns because
     # Django Admin and PermissionsMixin read them.
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -113,12 +108,9 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         return self.name or self.email
 
     def save(self, *args, **kwargs):
-        # Normalised fields only; role changes with their groups go through
-        # community.services.user_set_role.
-        from community.roles import apply_role_flags
-
+        # Normalised fields only; the flags a role implies are set where users are
+        # created (UserManager) and where roles change (services.user_set_role).
         self.email = (self.email or "").strip().lower()
-        apply_role_flags(self)
         super().save(*args, **kwargs)
 
     @property

@@ -2,9 +2,11 @@
 
 Erasure anonymises rather than deletes the user row: tickets and payments keep
 pointing at it, so the accounts still add up, but nothing in them names a person.
+What other apps hold (tickets, passes, payments, email logs) is exported and erased
+by them, through the member data registry (community.contributors).
 """
 
-from django.apps import apps
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -12,8 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from community.audit import audit_record
+from community.contributors import (
+    member_data_contributors,
+    member_erase,
+    member_export,
+)
 from community.models import AuditLog, Role, User
-from community.roles import apply_role_groups
+from community.roles import apply_role_flags, apply_role_groups
 from community.services import user_ensure_admin_remains
 from community.sessions import user_revoke_sessions
 
@@ -22,70 +29,20 @@ ERASED_NAME = "Deleted member"
 PERSONAL_AUDIT_ACTIONS = ("user.email_changed", "user.profile_changed")
 # How the data export names anyone other than the member who acted on their account.
 STAFF_LABEL = "Spanglish team"
-# Email log columns that are delivery internals, not the member's data (a mail
-# server's error may quote other addresses; headers and keys are plumbing).
-EMAIL_LOG_INTERNAL = {"error", "headers", "key", "attempts"}
-# Related rows that only make sense with the person (waiting lists, feed tokens,
-# email logs of other apps…) are deleted with CASCADE semantics; these are kept.
-KEEP_APPS = {
-    "admin",
-    "auth",
-    "community",
-    "tickets",
-    "payments",
-    "passes",
-    "token_blacklist",
-}
+# Related rows that only make sense with the person (feed tokens, waiting lists…)
+# are deleted with CASCADE semantics; these apps' rows are kept, as are those of
+# every app that registered member data (it erases its own: contributors.py).
+KEEP_APPS = {"admin", "auth", "community", "token_blacklist"}
 
 
 def _about_user(user: User) -> Q:
     return Q(target_type=User._meta.label_lower, target_id=str(user.pk)) | Q(actor=user)
 
 
-def _email_log_models() -> list[type[models.Model]]:
-    """Models of the emails app that point at a user (its send log), if installed."""
-    try:
-        config = apps.get_app_config("emails")
-    except LookupError:
-        return []
-    return [
-        model
-        for model in config.get_models()
-        if any(
-            field.is_relation and field.related_model is User and field.name == "user"
-            for field in model._meta.fields
-        )
-    ]
-
-
-def _email_fields(model) -> list[str]:
-    return [f.name for f in model._meta.fields if isinstance(f, models.EmailField)]
-
-
 def user_export_data(*, user: User) -> dict:
     """Everything stored about `user`, as JSON-ready data (dates as ISO strings
-    once rendered with DjangoJSONEncoder)."""
-    from tickets.models import Ticket
-
-    tickets = (
-        Ticket.objects.filter(user=user)
-        .select_related("event")
-        .prefetch_related("payments")
-        .order_by("created_at")
-    )
-    emails = {}
-    for model in _email_log_models():
-        condition = Q(user=user)
-        for name in _email_fields(model):
-            condition |= Q(**{f"{name}__iexact": user.email})
-        fields = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if f.name not in EMAIL_LOG_INTERNAL
-        ]
-        emails[model._meta.label_lower] = list(
-            model.objects.filter(condition).values(*fields)
-        )
+    once rendered with DjangoJSONEncoder). Other apps' sections come from the
+    member data registry (tickets, passes, emails…), in its order."""
     audit = AuditLog.objects.filter(_about_user(user)).order_by("timestamp")
     return {
         "profile": {
@@ -112,26 +69,7 @@ def user_export_data(*, user: User) -> dict:
                 if entry.action.startswith("user.consent_")
             ],
         },
-        "tickets": [
-            {
-                "id": str(ticket.pk),
-                "code": ticket.code,
-                "event": ticket.event.title,
-                "event_starts_at": ticket.event.starts_at,
-                "status": ticket.status,
-                "attendee_name": ticket.attendee_name,
-                "attendee_email": ticket.attendee_email,
-                "payment_method": ticket.payment_method,
-                "checked_in_at": ticket.checkin_at,
-                "booked_at": ticket.created_at,
-                "payments": [
-                    _export_payment(payment) for payment in ticket.payments.all()
-                ],
-            }
-            for ticket in tickets
-        ],
-        "passes": _export_passes(user),
-        "emails": emails,
+        **member_export(user=user),
         "audit_entries": [_export_audit_entry(entry, user=user) for entry in audit],
     }
 
@@ -161,76 +99,25 @@ def _export_audit_entry(entry: AuditLog, *, user: User) -> dict:
     }
 
 
-def _export_payment(payment) -> dict:
-    return {
-        "id": str(payment.pk),
-        "provider": payment.provider,
-        "amount": payment.amount,
-        "currency": payment.currency,
-        "status": payment.status,
-        "refunded_amount": payment.refunded_amount,
-        "created_at": payment.created_at,
-    }
-
-
-def _export_passes(user: User) -> list[dict]:
-    from passes.models import Pass
-
-    passes = (
-        Pass.objects.filter(user=user)
-        .with_sessions_used()
-        .select_related("product")
-        .prefetch_related("payments")
-        .order_by("created_at")
-    )
-    return [
-        {
-            "id": str(pass_purchase.pk),
-            "product": str(pass_purchase.product),
-            "status": pass_purchase.status,
-            "sessions_total": pass_purchase.sessions_total,
-            "sessions_used": pass_purchase.sessions_used,
-            "sessions_left": pass_purchase.sessions_left,
-            "price": pass_purchase.price,
-            "currency": pass_purchase.currency,
-            "paid_at": pass_purchase.activated_at,
-            "expires_at": pass_purchase.expires_at,
-            "closed_at": pass_purchase.closed_at,
-            "payments": [_export_payment(p) for p in pass_purchase.payments.all()],
-        }
-        for pass_purchase in passes
-    ]
-
-
 def _delete_personal_relations(user: User) -> None:
+    keep = KEEP_APPS | {c.name for c in member_data_contributors()}
     for relation in User._meta.related_objects:
         model = relation.related_model
-        if model._meta.app_label in KEEP_APPS:
+        if model._meta.app_label in keep:
             continue
         if relation.on_delete is models.CASCADE:
             model._base_manager.filter(**{relation.field.name: user}).delete()
 
 
-def _erase_email_logs(user: User, email: str) -> None:
-    for model in _email_log_models():
-        condition = Q(user=user)
-        for name in _email_fields(model):
-            condition |= Q(**{f"{name}__iexact": email})
-        model._base_manager.filter(condition).delete()
-
-
 @transaction.atomic
-def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
+def user_erase(*, user: User, actor: User | None = None) -> User:
     """Erase a member's personal data; keep anonymised tickets, passes and payments
-    for the accounts (provider payloads emptied). Ends their sessions and API tokens. Audited. Idempotent.
+    for the accounts (provider payloads emptied): each app erases its own through
+    the member data registry. Ends their sessions and API tokens. Audited.
+    Idempotent.
 
     The last active admin cannot be erased (ConflictError): the active admins' rows
     are locked before the user's, as for a demotion."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    from payments.models import Payment
-    from tickets.models import Ticket
-
     user_ensure_admin_remains(user=user, stays_admin=False)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.anonymised_at is not None:
@@ -238,19 +125,10 @@ def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
     email = user.email
     now = timezone.now()
 
-    tickets = Ticket.objects.filter(Q(user=user) | Q(attendee_email__iexact=email))
-    ticket_ids = list(tickets.values_list("pk", flat=True))
-    Ticket.objects.filter(pk__in=ticket_ids).update(
-        attendee_name=ERASED_NAME, attendee_email="", updated_at=now
-    )
-    # Provider payloads carry the payer's name and address; amounts, dates and
-    # provider references stay for the accounts.
-    Payment.objects.filter(
-        Q(ticket_id__in=ticket_ids) | Q(pass_purchase__user=user)
-    ).update(raw={}, updated_at=now)
-
+    # Each app's share (tickets, payments, passes, email logs), while the user
+    # still has the address their rows may be found by.
+    member_erase(user=user, actor=actor)
     _delete_personal_relations(user)
-    _erase_email_logs(user, email)
     user_revoke_sessions(user=user)  # `user` keeps the new epoch for save() below
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=email).delete()
@@ -276,6 +154,7 @@ def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
     user.marketing_consent_at = now
     user.anonymised_at = now
     user.role = Role.MEMBER
+    apply_role_flags(user)
     user.save()
     apply_role_groups(user)
     user.user_permissions.clear()
@@ -286,6 +165,5 @@ def user_erase(*, user: User, actor: User | None = None, request=None) -> User:
         actor=user if by_self else actor,  # the anonymised copy, not the old label
         target=user,
         changes={"by": "self" if by_self else "staff"},
-        request=request,
     )
     return user

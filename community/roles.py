@@ -7,6 +7,19 @@
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Defined here, beside the rules that derive flags and groups from it, so the
+    # model imports the roles and not the other way round (community.models.Role
+    # is this class).
+    ADMIN = "admin", _("Admin")
+    ORGANIZER = "organizer", _("Organizer")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    MEMBER = "member", _("Member")
+
 
 ORGANIZER_GROUP = "Organizers"
 VOLUNTEER_GROUP = "Volunteers"
@@ -29,15 +42,14 @@ ORGANIZER_EXTRA = (
 
 
 def apply_role_flags(user) -> None:
-    from community.models import Role
-
+    """Set the Django flags a role implies (admin: superuser and staff; organizer:
+    staff). Not saved: called where a user is created or their role changes (the
+    manager's create_user/create_superuser, user_set_role, erasure)."""
     user.is_superuser = user.role == Role.ADMIN
     user.is_staff = user.role in (Role.ADMIN, Role.ORGANIZER)
 
 
 def apply_role_groups(user) -> None:
-    from community.models import Role
-
     wanted = {Role.ORGANIZER: ORGANIZER_GROUP, Role.VOLUNTEER: VOLUNTEER_GROUP}.get(
         user.role
     )

@@ -1,6 +1,6 @@
 """Reads about users that pages, API and admin share."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from community.models import User
 
@@ -26,19 +26,3 @@ def user_search(*, query: str = "") -> QuerySet:
             | Q(phone__icontains=query)
         )
     return users
-
-
-def user_history(*, user: User) -> list:
-    """The user's tickets with their event and payments, newest event first; three
-    queries whatever the number of tickets."""
-    from payments.models import Payment
-    from tickets.models import Ticket
-
-    return list(
-        Ticket.objects.filter(user=user)
-        .select_related("event")
-        .prefetch_related(
-            Prefetch("payments", queryset=Payment.objects.order_by("created_at"))
-        )
-        .order_by("-event__starts_at")
-    )

@@ -1,4 +1,5 @@
-"""Every change made in Django Admin lands in the audit trail too."""
+"""Every change made in Django Admin lands in the audit trail too: a post_save on
+LogEntry, and the admin site's bulk deletions (community/admin_site.py)."""
 
 import json
 
@@ -19,22 +20,7 @@ ADMIN_ACTIONS = {
 
 def audit_admin_log_entry(sender, instance, created, **kwargs) -> None:
     if created:
-        _record(instance)
-
-
-def audit_bulk_log_entries(log_actions):
-    """Wrap LogEntryManager.log_actions: with several objects (admin's "delete
-    selected") it uses bulk_create, which sends no post_save."""
-
-    def wrapper(self, *args, **kwargs):
-        result = log_actions(self, *args, **kwargs)
-        if isinstance(result, list) and len(result) > 1:
-            for entry in result:
-                _record(entry)
-        return result
-
-    wrapper.audited = True
-    return wrapper
+        audit_log_entry_record(instance)
 
 
 def _change(instance) -> dict:
@@ -48,7 +34,10 @@ def _change(instance) -> dict:
     return {"message": message, "change": structured}
 
 
-def _record(instance) -> None:
+def audit_log_entry_record(instance) -> None:
+    """Copy one admin LogEntry into the audit trail. Single entries arrive through
+    post_save (audit_admin_log_entry); those Django writes with one bulk_create
+    ("delete selected") through AuditedDeletions in community/admin_site.py."""
     request = current_request()
     actor = instance.user
     content_type = instance.content_type

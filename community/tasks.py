@@ -1,4 +1,4 @@
-"""Periodic jobs of the community app (operations/jobs.py schedules and records them).
+"""Periodic jobs of the community app (spanglish/jobs.py schedules them, operations records them).
 
 Both run their management command, where the logic lives, so there is one copy.
 """
@@ -7,7 +7,7 @@ import io
 
 from django.core.management import call_command
 
-from operations.jobs import periodic
+from spanglish.jobs import periodic
 
 
 def _command(name: str) -> str:

@@ -109,7 +109,7 @@ def _check_code(device: Device, code: str) -> None:
         )
 
 
-def two_factor_verify(*, user: User, code: str, request=None) -> Device:
+def two_factor_verify(*, user: User, code: str) -> Device:
     """Check a sign-in code and return the device that accepted it.
 
     Six digits go to the authenticator app; anything else is tried as a recovery
@@ -143,7 +143,6 @@ def two_factor_verify(*, user: User, code: str, request=None) -> Device:
         actor=user,
         target=user,
         changes={"codes_left": recovery_codes_left(user)},
-        request=request,
     )
     return recovery
 
@@ -182,7 +181,7 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def two_factor_enable(*, user: User, code: str, request=None) -> list[str]:
+def two_factor_enable(*, user: User, code: str) -> list[str]:
     """Confirm the app being set up with a code from it, then create recovery codes
     and sign out every session and API token (the caller keeps its own session):
     none of them gave a second factor. Returns the codes, to be shown once."""
@@ -202,14 +201,12 @@ def two_factor_enable(*, user: User, code: str, request=None) -> list[str]:
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
         user_revoke_sessions(user=user)
-        audit_record(
-            action="two_factor.enabled", actor=user, target=user, request=request
-        )
+        audit_record(action="two_factor.enabled", actor=user, target=user)
     return codes
 
 
 @transaction.atomic
-def two_factor_recovery_codes_renew(*, user: User, request=None) -> list[str]:
+def two_factor_recovery_codes_renew(*, user: User) -> list[str]:
     """New recovery codes for a user with two-factor on; the old ones stop working."""
     if not two_factor_enabled(user):
         raise ValidationError(_("Set up two-factor sign-in first."))
@@ -218,7 +215,6 @@ def two_factor_recovery_codes_renew(*, user: User, request=None) -> list[str]:
         action="two_factor.recovery_codes_renewed",
         actor=user,
         target=user,
-        request=request,
     )
     return codes
 
@@ -230,18 +226,16 @@ def _delete_devices(user: User) -> bool:
 
 
 @transaction.atomic
-def two_factor_disable(*, user: User, request=None) -> None:
+def two_factor_disable(*, user: User) -> None:
     """The user turns two-factor off (the caller checked their password or a code).
     Every session and API token ends; the caller keeps its own session."""
     if _delete_devices(user):
         user_revoke_sessions(user=user)
-        audit_record(
-            action="two_factor.disabled", actor=user, target=user, request=request
-        )
+        audit_record(action="two_factor.disabled", actor=user, target=user)
 
 
 @transaction.atomic
-def two_factor_reset(*, user: User, actor: User, request=None) -> None:
+def two_factor_reset(*, user: User, actor: User) -> None:
     """An admin clears the two-factor sign-in of another staff member who lost their
     phone. Admins only and never their own (an admin's own is recovered by another
     admin, or with a recovery code). Audited under the admin; the user is signed
@@ -263,7 +257,6 @@ def two_factor_reset(*, user: User, actor: User, request=None) -> None:
         actor=actor,
         target=user,
         changes={"had_app": had_app},
-        request=request,
     )
     context = {"name": user.get_short_name()}
     language = user.language or settings.LANGUAGE_CODE

@@ -53,17 +53,16 @@ class RemoveForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, request=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.request = request
 
     def clean_secret(self):
         secret = self.cleaned_data["secret"]
         if self.user.has_usable_password() and self.user.check_password(secret):
             return secret
         try:
-            two_factor_verify(user=self.user, code=secret, request=self.request)
+            two_factor_verify(user=self.user, code=secret)
         except ValidationError as exc:
             if exc.code == "otp_throttled":
                 raise

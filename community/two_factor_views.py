@@ -50,7 +50,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         try:
             device = two_factor.two_factor_verify(
-                user=user, code=form.cleaned_data["code"], request=request
+                user=user, code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
             if two_factor.pending_sign_in_failed(request, data):
@@ -132,7 +132,7 @@ def setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             codes = two_factor.two_factor_enable(
-                user=request.user, code=form.cleaned_data["code"], request=request
+                user=request.user, code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
             form.add_error("code", exc)
@@ -169,9 +169,7 @@ def _show_codes(request, codes: list[str], *, first_time: bool):
 def recovery_codes(request):
     _offered_or_404(request)
     try:
-        codes = two_factor.two_factor_recovery_codes_renew(
-            user=request.user, request=request
-        )
+        codes = two_factor.two_factor_recovery_codes_renew(user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("community:two_factor")
@@ -182,7 +180,7 @@ def recovery_codes(request):
 @require_POST
 def remove(request):
     _offered_or_404(request)
-    form = RemoveForm(request.POST, user=request.user, request=request)
+    form = RemoveForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(
             request,
@@ -195,7 +193,7 @@ def remove(request):
             },
             status=400,
         )
-    two_factor.two_factor_disable(user=request.user, request=request)
+    two_factor.two_factor_disable(user=request.user)
     two_factor.session_without_app(request)
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("community:two_factor")

@@ -44,7 +44,6 @@ urlpatterns = [
     ),
     path("password/", views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
-    path("tickets/", views.my_tickets, name="tickets"),
     path("email/", views.email_change, name="email_change"),
     path(
         "email/confirm/<str:token>/",

@@ -1,4 +1,4 @@
-"""Account pages: sign-up, sign-in links, verification, profile, my tickets, email
+"""Account pages: sign-up, sign-in links, verification, profile, email
 change, data download and account deletion. Thin: forms validate, services act."""
 
 import json
@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +26,6 @@ from community.languages import user_set_languages
 from community.ratelimit import rate_limit_exceeded, rate_limited_response
 from community.two_factor import two_factor_required_step
 from spanglish.errors import ConflictError
-from tickets.models import Ticket
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 LINK_SIGN_IN_SESSION_KEY = "community_link_sign_in_at"
@@ -59,7 +58,7 @@ def signup(request):
             else:
                 if user is not None and data["marketing_consent"]:
                     services.user_set_marketing_consent(
-                        user=user, consent=True, source="signup", request=request
+                        user=user, consent=True, source="signup"
                     )
                 return _email_sent(request, data["email"])
     return render(request, "community/signup.html", {"form": form})
@@ -236,7 +235,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             user=form.user,
             password=form.cleaned_data["new_password1"],
             reset=True,
-            request=self.request,
         )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())
@@ -256,7 +254,7 @@ def password_change(request):
             return rate_limited_response(request)
         if form.is_valid():
             user = services.user_set_password(
-                user=user, password=form.cleaned_data["new_password1"], request=request
+                user=user, password=form.cleaned_data["new_password1"]
             )
             update_session_auth_hash(request, user)  # this session stays signed in
             messages.success(
@@ -287,7 +285,7 @@ def _languages_post(request):
     form = forms.LanguagesForm(request.POST)
     if form.is_valid():
         try:
-            user_set_languages(user=request.user, skills=form.skills, request=request)
+            user_set_languages(user=request.user, skills=form.skills)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -320,7 +318,6 @@ def profile(request):
         data = form.cleaned_data
         services.user_update_profile(
             user=user,
-            request=request,
             name=data["name"],
             phone=data["phone"],
             language=data["language"],
@@ -333,21 +330,6 @@ def profile(request):
         request,
         "community/profile.html",
         {"form": form, "languages_form": languages_form},
-    )
-
-
-@login_required
-def my_tickets(request):
-    now = timezone.now()
-    tickets = list(
-        Ticket.objects.filter(user=request.user)
-        .select_related("event")
-        .order_by("event__starts_at")
-    )
-    upcoming = [t for t in tickets if t.event.ends_at >= now]
-    past = [t for t in reversed(tickets) if t.event.ends_at < now]
-    return render(
-        request, "community/my_tickets.html", {"upcoming": upcoming, "past": past}
     )
 
 
@@ -397,9 +379,7 @@ def email_change_confirm(request, token):
             {"new_email": payload["new"]},
         )
     try:
-        changed = services.user_change_email(
-            user=user, new_email=payload["new"], request=request
-        )
+        changed = services.user_change_email(user=user, new_email=payload["new"])
     except ValidationError as exc:
         return render(
             request,
@@ -427,7 +407,6 @@ def data_export(request):
         action="user.data_exported",
         actor=request.user,
         target=request.user,
-        request=request,
     )
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
@@ -448,7 +427,7 @@ def account_delete(request):
         return rate_limited_response(request)
     if request.method == "POST" and form.is_valid():
         try:
-            privacy.user_erase(user=request.user, actor=request.user, request=request)
+            privacy.user_erase(user=request.user, actor=request.user)
         except ConflictError as exc:  # the last active admin
             form.add_error(None, exc.message)
         else:

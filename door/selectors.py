@@ -6,9 +6,13 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from community.models import AuditLog, User
+from door.models import CashCount
 from events.models import Event
+from passes.models import Pass
+from passes.payables import KIND as PASS_KIND
 from payments.models import Payment, PaymentStatus, Provider
 from tickets.models import Ticket, TicketStatus
+from tickets.selectors import PAYABLE_KIND as TICKET_KIND
 
 ZERO = Decimal("0.00")
 PAID_STATUSES = (
@@ -110,19 +114,32 @@ def cash_summary(*, event: Event) -> CashSummary:
     seller) otherwise. Passes sold for cash at this event's door
     (passes.services.pass_sell_cash with `event`) count like ticket cash.
     """
-    from door.models import CashCount
-
     summary = CashSummary(event=event, currency=event.currency)
     payments = list(
         Payment.objects.filter(
-            Q(ticket__event=event)
-            | Q(pass_purchase__sold_at_event=event, provider=Provider.CASH),
+            Q(payable_kind=TICKET_KIND)
+            | Q(payable_kind=PASS_KIND, provider=Provider.CASH),
+            event=event,
             status__in=PAID_STATUSES,
-        )
-        .select_related("ticket", "pass_purchase")
-        .order_by("created_at")
+        ).order_by("created_at")
     )
     cash = [p for p in payments if p.provider == Provider.CASH]
+    # Who else may have taken it: the ticket's check-in volunteer, the pass's seller.
+    ids = {
+        kind: [p.payable_id for p in cash if p.payable_kind == kind]
+        for kind in (TICKET_KIND, PASS_KIND)
+    }
+    fallbacks = {
+        (TICKET_KIND, str(pk)): user_id
+        for pk, user_id in Ticket.objects.filter(pk__in=ids[TICKET_KIND]).values_list(
+            "pk", "checked_in_by_id"
+        )
+    } | {
+        (PASS_KIND, str(pk)): user_id
+        for pk, user_id in Pass.objects.filter(pk__in=ids[PASS_KIND]).values_list(
+            "pk", "sold_by_id"
+        )
+    }
     takers = dict(
         AuditLog.objects.filter(
             action="payment.cash_recorded",
@@ -140,12 +157,10 @@ def cash_summary(*, event: Event) -> CashSummary:
             continue
         summary.cash_taken += payment.amount
         summary.cash_refunded += payment.refunded_amount
-        if payment.pass_purchase_id:
+        if payment.payable_kind == PASS_KIND:
             summary.passes_sold += 1
             summary.pass_cash += net
-            fallback = payment.pass_purchase.sold_by_id
-        else:
-            fallback = payment.ticket.checked_in_by_id
+        fallback = fallbacks.get((payment.payable_kind, payment.payable_id))
         taker = takers.get(str(payment.pk)) or fallback
         key = str(taker) if taker else ""
         line = lines.setdefault(key, VolunteerCash(volunteer_id=key, name=""))

@@ -24,6 +24,7 @@ from door.models import CashUp
 from door.selectors import cash_summary
 from events.models import Event
 from spanglish.errors import ConflictError, error_text
+from tickets import services as ticket_services
 from tickets.models import PaymentMethod, Ticket
 
 
@@ -47,7 +48,6 @@ def walkin(request, event_id):
                 languages=form.languages(),
                 amount=form.cleaned_data.get("amount"),
                 actor=request.user,
-                request=request,
             )
         except ConflictError as exc:  # sold out, already in
             form.add_error(None, exc.message)
@@ -109,7 +109,6 @@ def cashup(request, event_id):
                         event=event,
                         actor=request.user,
                         notes=close_form.cleaned_data["notes"],
-                        request=request,
                     )
                 except ConflictError as exc:
                     messages.error(request, exc.message)
@@ -129,7 +128,6 @@ def cashup(request, event_id):
                         volunteer=volunteer,
                         counted=count_form.cleaned_data["counted"],
                         actor=request.user,
-                        request=request,
                     )
                 except (ConflictError, ValidationError) as exc:
                     messages.error(request, error_text(exc))
@@ -167,7 +165,7 @@ def cant_come(request, token):
     error = ""
     if request.method == "POST":
         try:
-            result = services.ticket_release(ticket=ticket, request=request)
+            result = ticket_services.ticket_release(ticket=ticket)
         except (ValidationError, ConflictError) as exc:
             error = error_text(exc)
         else:
@@ -180,10 +178,11 @@ def cant_come(request, token):
     context = {
         "ticket": ticket,
         "event": event,
-        "may_release": services.ticket_may_release(ticket),
+        "may_release": ticket_services.ticket_may_release(ticket),
         "paid_online": paid_online,
-        "refund_cutoff": services.refund_cutoff(event),
-        "refund_due": paid_online and timezone.now() < services.refund_cutoff(event),
+        "refund_cutoff": ticket_services.refund_cutoff(event),
+        "refund_due": paid_online
+        and timezone.now() < ticket_services.refund_cutoff(event),
         "cutoff_hours": settings.REFUND_CUTOFF_HOURS,
         "error": error,
     }

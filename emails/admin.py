@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -10,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
+from emails.audiences import audience_describe, audience_params_fields
 from emails.bulk import bulk_email_preview, bulk_email_recipients, bulk_email_send
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
 from spanglish.admin import ReadOnlyAdmin
@@ -39,7 +42,8 @@ class EmailLogAdmin(ReadOnlyAdmin):
         "status",
         "template",
         "language",
-        ("event", admin.RelatedOnlyFieldListFilter),
+        # "event:<id>": what the sending app said the email is about.
+        "topic",
         ("bulk", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["to_email", "subject"]
@@ -55,7 +59,7 @@ class EmailLogAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "error",
-        "event",
+        "topic",
         "bulk",
         "created_at",
         "sent_at",
@@ -81,12 +85,47 @@ class EmailLogAdmin(ReadOnlyAdmin):
         return ", ".join(item["filename"] for item in obj.attachments) or "—"
 
 
+class BulkEmailForm(forms.ModelForm):
+    """The bulk email with its audience's details as real fields (for one event's
+    attendees: the event), from what each audience registered."""
+
+    class Meta:
+        model = BulkEmail
+        fields = ["audience", "subject_en", "body_en", "subject_es", "body_es"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params_fields = audience_params_fields()
+        stored = self.instance.audience_params or {}
+        for name, (_key, field) in self.params_fields.items():
+            field.required = False
+            self.fields[name] = field
+            if name in stored:
+                self.initial.setdefault(name, stored[name])
+
+    def clean(self):
+        data = super().clean()
+        audience = data.get("audience")
+        params = {}
+        for name, (key, _field) in self.params_fields.items():
+            if key != audience:
+                continue
+            value = data.get(name)
+            if value in (None, ""):
+                self.add_error(name, _("This field is required."))
+                continue
+            params[name] = str(getattr(value, "pk", value))
+        self.instance.audience_params = params
+        return data
+
+
 @admin.register(BulkEmail)
 class BulkEmailAdmin(admin.ModelAdmin):
+    form = BulkEmailForm
     list_display = [
         "__str__",
         "audience",
-        "event",
+        "audience_details",
         "status",
         "created_by",
         "created_at",
@@ -97,7 +136,7 @@ class BulkEmailAdmin(admin.ModelAdmin):
     autocomplete_fields = []
     actions = ["send_selected"]
     fieldsets = [
-        (None, {"fields": ["audience", "event"]}),
+        (None, {"fields": ["audience"]}),
         (_("English"), {"fields": ["subject_en", "body_en"]}),
         (_("Spanish"), {"fields": ["subject_es", "body_es"]}),
         (
@@ -127,7 +166,7 @@ class BulkEmailAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("event", "created_by")
+            .select_related("created_by")
             .annotate(
                 logs_total=Count("logs"),
                 logs_sent=Count("logs", filter=Q(logs__status=EmailStatus.SENT)),
@@ -135,10 +174,45 @@ class BulkEmailAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [list(fs) for fs in super().get_fieldsets(request, obj)]
+        if obj is not None and obj.status != BulkStatus.DRAFT:
+            extra = ["audience_details"]
+        else:
+            extra = list(audience_params_fields())
+        first = dict(fieldsets[0][1])
+        first["fields"] = [*first["fields"], *extra]
+        fieldsets[0] = (fieldsets[0][0], first)
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The audiences' own fields are added by BulkEmailForm, not by the model.
+        params = audience_params_fields()
+        kwargs["fields"] = [
+            name
+            for name in flatten_fieldsets(self.get_fieldsets(request, obj))
+            if name not in params and name not in self.get_readonly_fields(request, obj)
+        ]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description=_("audience details"))
+    def audience_details(self, obj):
+        return (
+            audience_describe(key=obj.audience, params=obj.audience_params or {}) or "—"
+        )
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != BulkStatus.DRAFT:
             # What was sent stays as sent.
-            return [f.name for f in BulkEmail._meta.fields] + self.base_readonly
+            return [
+                *(
+                    f.name
+                    for f in BulkEmail._meta.fields
+                    if f.name != "audience_params"
+                ),
+                *self.base_readonly,
+                "audience_details",
+            ]
         return self.base_readonly
 
     def save_model(self, request, obj, form, change):
@@ -248,7 +322,7 @@ class BulkEmailAdmin(admin.ModelAdmin):
 
     def _send(self, request, bulk) -> bool:
         try:
-            bulk_email_send(bulk=bulk, actor=request.user, request=request)
+            bulk_email_send(bulk=bulk, actor=request.user)
         except (ConflictError, ValidationError) as error:
             text = getattr(error, "message", None) or "; ".join(error.messages)
             self.message_user(request, f"{bulk}: {text}", messages.ERROR)

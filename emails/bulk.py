@@ -2,7 +2,8 @@
 
 Exactly once rests on the database: EmailLog has a unique (bulk, address) constraint
 and a unique key per bulk recipient, so a dispatch that runs twice (a worker
-restarted half-way) queues nobody twice.
+restarted half-way) queues nobody twice. The fan-out runs in the worker as the task
+`bulk_email_dispatch` below, beside the code it runs.
 """
 
 from collections.abc import Iterator
@@ -10,46 +11,42 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community.audit import audit_record
 from community.models import User
+from emails.audiences import audience_get
 from emails.models import BulkAudience, BulkEmail, BulkStatus, EmailLog
-from emails.notifications import Recipient, _recipient, _ticket_recipient
+from emails.recipients import Recipient, recipient_for
 from emails.services import email_render, email_send_templated, unsubscribe_token
-from emails.tasks import bulk_email_dispatch
 from spanglish.errors import ConflictError
-from tickets.models import Ticket
 
 
 def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
     """Who gets the message, one entry per address.
 
-    News goes only to members who consented (and are verified and active); a
-    message to one event's attendees goes to its ticket holders, who get it even
-    after unsubscribing from news, as it is about the ticket they hold.
+    News goes only to members who consented (and are verified and active); any
+    other audience is registered by the app that knows it (emails.audiences): a
+    message to one event's attendees goes to its ticket holders (tickets), who get
+    it even after unsubscribing from news, as it is about the ticket they hold.
     """
     seen: set[str] = set()
-    if bulk.audience == BulkAudience.NEWS_SUBSCRIBERS:
-        candidates = (
-            _recipient(user=user)
-            for user in User.objects.news_recipients().order_by("pk").iterator()
-        )
-    else:
-        tickets = (
-            Ticket.objects.filter(event_id=bulk.event_id)
-            .active()
-            .select_related("user")
-            .order_by("created_at")
-        )
-        candidates = (_ticket_recipient(ticket) for ticket in tickets.iterator())
+    audience = audience_get(bulk.audience)
+    candidates = audience.recipients(bulk) if audience is not None else ()
     for recipient in candidates:
         if recipient is None or recipient.email.lower() in seen:
             continue
         seen.add(recipient.email.lower())
         yield recipient
+
+
+def news_subscribers(bulk: BulkEmail) -> Iterator[Recipient | None]:
+    """The "news_subscribers" audience (registered in EmailsConfig.ready())."""
+    for user in User.objects.news_recipients().order_by("pk").iterator():
+        yield recipient_for(user=user)
 
 
 def unsubscribe_url(*, user, language: str) -> str:
@@ -85,6 +82,12 @@ def bulk_email_preview(*, bulk: BulkEmail, language: str, user) -> dict:
     return {"language": language, "subject": subject, "text": text, "html": html}
 
 
+def bulk_email_topic(*, bulk: BulkEmail) -> str:
+    """The topic of each email of `bulk`: the event its audience is about, if any."""
+    event_id = (bulk.audience_params or {}).get("event")
+    return f"event:{event_id}" if event_id else ""
+
+
 def bulk_email_validate(*, bulk: BulkEmail) -> None:
     errors = {}
     has_en = bool(bulk.subject_en and bulk.body_en)
@@ -93,14 +96,18 @@ def bulk_email_validate(*, bulk: BulkEmail) -> None:
         errors["subject_en"] = _(
             "Write the subject and message in Spanish, English or both."
         )
-    if bulk.audience == BulkAudience.EVENT_ATTENDEES and not bulk.event_id:
-        errors["event"] = _("Choose the event whose attendees get the message.")
+    if bulk.audience == BulkAudience.EVENT_ATTENDEES and not (
+        bulk.audience_params or {}
+    ).get("event"):
+        errors["audience_params"] = _(
+            "Choose the event whose attendees get the message."
+        )
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def bulk_email_send(*, bulk: BulkEmail, actor, request=None) -> BulkEmail:
+def bulk_email_send(*, bulk: BulkEmail, actor) -> BulkEmail:
     """Lock the draft, mark it sending, audit, and dispatch after commit.
 
     Sending twice is a conflict: the row lock makes two clicks serialise and the
@@ -118,11 +125,10 @@ def bulk_email_send(*, bulk: BulkEmail, actor, request=None) -> BulkEmail:
         target=bulk,
         changes={
             "audience": bulk.audience,
-            "event": str(bulk.event_id) if bulk.event_id else None,
+            "event": (bulk.audience_params or {}).get("event") or None,
             "subject_en": bulk.subject_en,
             "subject_es": bulk.subject_es,
         },
-        request=request,
     )
     transaction.on_commit(lambda: bulk_email_dispatch.enqueue(bulk.pk), robust=True)
     return bulk
@@ -131,7 +137,7 @@ def bulk_email_send(*, bulk: BulkEmail, actor, request=None) -> BulkEmail:
 def bulk_email_dispatch_now(*, bulk_id: int) -> int:
     """Queue one email per recipient (skipping those already queued); returns the
     number of recipients. Safe to run again after a crash."""
-    bulk = BulkEmail.objects.select_related("event").get(pk=bulk_id)
+    bulk = BulkEmail.objects.get(pk=bulk_id)
     if bulk.status == BulkStatus.DRAFT:
         return 0
     count = 0
@@ -144,7 +150,7 @@ def bulk_email_dispatch_now(*, bulk_id: int) -> int:
             context=context,
             language=language,
             user=recipient.user,
-            event=bulk.event,
+            topic=bulk_email_topic(bulk=bulk),
             headers=headers,
             bulk=bulk,
             key=f"bulk:{bulk.pk}:{recipient.email.lower()}",
@@ -155,3 +161,9 @@ def bulk_email_dispatch_now(*, bulk_id: int) -> int:
         recipient_count=EmailLog.objects.filter(bulk=bulk).count(),
     )
     return count
+
+
+@task
+def bulk_email_dispatch(bulk_id: int) -> int:
+    """Fan a bulk message out into one queued email per recipient."""
+    return bulk_email_dispatch_now(bulk_id=bulk_id)

@@ -7,9 +7,9 @@ placeholder where its link goes and with the name of the link to make (its
 on every attempt, from the account's state at that moment, puts it in the message it
 sends and forgets it.
 
-The emails app sits below the apps that own the tokens: they register a builder in
-their `AppConfig.ready()` (community does for its four links), so nothing here
-imports them.
+Builders are registered from `AppConfig.ready()`: EmailsConfig registers
+community's four (community.mail.LINK_BUILDERS); an app above emails may register
+its own. A builder raises LinkUnavailable (community.mail's, re-exported here).
 """
 
 from collections.abc import Callable
@@ -17,19 +17,24 @@ from collections.abc import Callable
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from community.mail import LinkUnavailable
+
 # Shown in the log (and its exports) where the link was. Translated: the log entry
 # reads like the email the member received.
 LINK_PLACEHOLDER = _("[link removed from the log]")
 
 
-class LinkUnavailable(Exception):
-    """The link cannot be made now (account gone, inactive, address changed): the
-    email is marked failed, not sent."""
-
-
 # builder(*, user, to_email, language) -> absolute URL; raises LinkUnavailable.
 LinkBuilder = Callable[..., str]
 _builders: dict[str, LinkBuilder] = {}
+
+__all__ = [
+    "LinkUnavailable",
+    "link_build",
+    "link_placeholder",
+    "link_purposes",
+    "register_link_builder",
+]
 
 
 def register_link_builder(purpose: str, builder: LinkBuilder) -> None:

@@ -27,15 +27,9 @@ class BulkEmail(models.Model):
     audience = models.CharField(
         _("audience"), max_length=24, choices=BulkAudience.choices
     )
-    event = models.ForeignKey(
-        "events.Event",
-        verbose_name=_("event"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="bulk_emails",
-        help_text=_("Required when writing to the attendees of one event."),
-    )
+    # What the audience needs to know who it is (emails.audiences): one event's
+    # ticket holders are {"event": "<event id>"}. Emails never reads inside it.
+    audience_params = models.JSONField(_("audience details"), default=dict, blank=True)
     subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
     body_en = models.TextField(_("message (English)"), blank=True)
     subject_es = models.CharField(_("subject (Spanish)"), max_length=200, blank=True)
@@ -65,7 +59,8 @@ class BulkEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(audience="event_attendees") | Q(event__isnull=False),
+                condition=~Q(audience="event_attendees")
+                | Q(audience_params__has_key="event"),
                 name="bulkemail_event_audience_has_event",
             ),
         ]
@@ -123,14 +118,9 @@ class EmailLog(models.Model):
     )
     error = models.TextField(_("last error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    event = models.ForeignKey(
-        "events.Event",
-        verbose_name=_("event"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="email_logs",
-    )
+    # What the email is about, for finding and filtering: "event:<event id>" (the
+    # apps that send say; emails keeps no relation to them). Empty: nothing.
+    topic = models.CharField(_("topic"), max_length=100, blank=True, db_index=True)
     bulk = models.ForeignKey(
         BulkEmail,
         verbose_name=_("bulk email"),

@@ -8,7 +8,6 @@ surrounding transaction commits, hands it to the background worker
 
 import base64
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from community.audit import audit_record
 from emails.links import link_placeholder, link_purposes
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
-from emails.tasks import email_deliver
+from emails.tasks import email_enqueue
 from spanglish.signed import id_from_token, id_token
 
 UNSUBSCRIBE_SALT = "emails.unsubscribe"
@@ -68,7 +67,7 @@ def email_send_templated(
     context: dict,
     language: str,
     user=None,
-    event=None,
+    topic: str = "",
     attachments: Iterable = (),
     headers: dict | None = None,
     bulk: BulkEmail | None = None,
@@ -82,6 +81,7 @@ def email_send_templated(
     once-only: a second call with the same key returns the first log entry.
     `link` names a registered credential link (emails.links): the template's
     `{{ url }}` is logged as a placeholder and the worker mints the link at send time.
+    `topic` says what the email is about, for the log's filter ("event:<id>").
     """
     stored_link = {}
     if link:
@@ -104,7 +104,7 @@ def email_send_templated(
         "attachments": _normalise_attachments(attachments),
         "headers": dict(headers or {}),
         "link": stored_link,
-        "event": event,
+        "topic": topic,
         "bulk": bulk,
         "key": key,
     }
@@ -120,18 +120,6 @@ def email_send_templated(
     return log
 
 
-def email_enqueue(*, log: EmailLog, run_after: datetime | None = None) -> None:
-    """Hand the log entry to the worker once the current transaction commits."""
-
-    def enqueue():
-        task = email_deliver
-        if run_after is not None and task.get_backend().supports_defer:
-            task = task.using(run_after=run_after)
-        task.enqueue(log.pk)
-
-    transaction.on_commit(enqueue, robust=True)
-
-
 # --- Unsubscribe ---------------------------------------------------------------------
 
 
@@ -145,7 +133,7 @@ def user_id_from_unsubscribe_token(token: str) -> str | None:
 
 
 @transaction.atomic
-def news_unsubscribe(*, user, request=None) -> None:
+def news_unsubscribe(*, user) -> None:
     """Withdraw consent to news. Ticket mail keeps coming (it is not news)."""
     if not user.marketing_consent:
         return
@@ -157,7 +145,6 @@ def news_unsubscribe(*, user, request=None) -> None:
         actor=None,
         target=user,
         changes={"marketing_consent": [True, False], "via": "unsubscribe_link"},
-        request=request,
     )
 
 

@@ -24,7 +24,7 @@ def unsubscribe(request, token: str):
     if user is None:
         return render(request, "emails/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
-        news_unsubscribe(user=user, request=request)
+        news_unsubscribe(user=user)
         return render(request, "emails/unsubscribe.html", {"done": True})
     return render(
         request,

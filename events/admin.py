@@ -1,13 +1,20 @@
+"""Django Admin for events. Every write calls events' services.
+
+Seam: apps above events add what they show on the event page through
+`event_admin_extend()`, called from their own admin module (calendars: the widget
+panel; tickets: the ticket inline, attendee export, language balance). Events
+imports none of them.
+"""
+
+from collections.abc import Callable, Iterable
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from calendars.admin import event_widget_panel
 from events import services
+from events.extensions import SEATS_HELD, annotate_events, annotated_value
 from events.models import Event
-from events.series import session_update_one as series_session_update_one
-from tickets.admin import TicketInline, export_attendees_csv, export_attendees_xlsx
-from tickets.selectors import event_balance, with_seats_held, with_side_counts
 
 
 @admin.register(Event)
@@ -22,7 +29,6 @@ class EventAdmin(admin.ModelAdmin):
         "capacity",
         "seats_held",
         "seats_left_display",
-        "language_balance",
     ]
     list_filter = ["status", "starts_at", "currency"]
     search_fields = ["title_es", "title_en", "slug", "venue_name", "public_id"]
@@ -34,18 +40,12 @@ class EventAdmin(admin.ModelAdmin):
         "sequence",
         "created_at",
         "updated_at",
-        event_widget_panel,
-        "language_balance_panel",
     ]
     raw_id_fields = ["banner"]
-    actions = [
-        "publish_events",
-        "cancel_events",
-        export_attendees_csv,
-        export_attendees_xlsx,
-    ]
-    inlines = [TicketInline]
-    change_form_template = "tickets/admin/event_change_form.html"
+    actions = ["publish_events", "cancel_events"]
+    inlines = []
+    # Applied to the admin's queryset after the registered annotations.
+    queryset_extensions: list[Callable] = []
     fieldsets = [
         (None, {"fields": ["slug", "status", "public_id"]}),
         (
@@ -68,11 +68,7 @@ class EventAdmin(admin.ModelAdmin):
         (
             _("Language balance"),
             {
-                "fields": [
-                    "seats_es_native",
-                    "seats_en_native",
-                    "language_balance_panel",
-                ],
+                "fields": ["seats_es_native", "seats_en_native"],
                 "description": _(
                     "Split the capacity between native Spanish and native English "
                     "speakers; what is left of the capacity is a flexible share "
@@ -81,7 +77,6 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         (_("Images"), {"fields": ["banner"]}),
-        (_("Widget and calendar clicks"), {"fields": [event_widget_panel]}),
         (
             _("Record"),
             {
@@ -92,39 +87,18 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return with_side_counts(with_seats_held(super().get_queryset(request)))
+        queryset = annotate_events(super().get_queryset(request))
+        for extend in self.queryset_extensions:
+            queryset = extend(queryset)
+        return queryset
 
-    @admin.display(description=_("seats held"), ordering="seats_held_count")
+    @admin.display(description=_("seats held"), ordering=SEATS_HELD)
     def seats_held(self, obj):
-        return obj.seats_held_count
+        return annotated_value(obj, SEATS_HELD)
 
     @admin.display(description=_("seats left"))
     def seats_left_display(self, obj):
         return obj.seats_left
-
-    @admin.display(description=_("ES / EN (held of kept)"))
-    def language_balance(self, obj):
-        if not obj.is_language_split:
-            return "—"
-        return (
-            f"ES {obj.held_es}/{obj.seats_es_native} · "
-            f"EN {obj.held_en}/{obj.seats_en_native} · "
-            f"+{obj.seats_flexible}"
-        )
-
-    @admin.display(description=_("balance now"))
-    def language_balance_panel(self, obj):
-        if obj is None or not obj.pk or not obj.is_language_split:
-            return _("Not split by language.")
-        balance = event_balance(event=obj)
-        parts = [
-            _("%(label)s: %(held)s held (%(checked_in)s checked in), %(left)s left")
-            % side
-            for side in balance["sides"]
-        ]
-        flex = balance["flexible"]
-        parts.append(_("Flexible: %(used)s of %(capacity)s used") % flex)
-        return " · ".join(str(p) for p in parts)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -135,20 +109,18 @@ class EventAdmin(admin.ModelAdmin):
             }
             # A series session edited here is edited on its own (detached).
             update = (
-                series_session_update_one if obj.series_id else services.event_update
+                services.session_update_one if obj.series_id else services.event_update
             )
-            update(event=obj, actor=request.user, request=request, **fields)
+            update(event=obj, actor=request.user, **fields)
         else:
             fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
-            created = services.event_create(
-                actor=request.user, request=request, **fields
-            )
+            created = services.event_create(actor=request.user, **fields)
             obj.pk = created.pk
 
     @admin.action(description=_("Publish selected events"), permissions=["change"])
     def publish_events(self, request, queryset):
         for event in queryset:
-            services.event_publish(event=event, actor=request.user, request=request)
+            services.event_publish(event=event, actor=request.user)
         n = queryset.count()
         self.message_user(
             request,
@@ -159,7 +131,7 @@ class EventAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cancel selected events"), permissions=["change"])
     def cancel_events(self, request, queryset):
         for event in queryset:
-            services.event_cancel(event=event, actor=request.user, request=request)
+            services.event_cancel(event=event, actor=request.user)
         n = queryset.count()
         self.message_user(
             request,
@@ -168,5 +140,42 @@ class EventAdmin(admin.ModelAdmin):
         )
 
 
-# EventSeries admin (weekly series) lives in its own module.
-from events import series_admin  # noqa: E402, F401
+# The section key an app names to put its panel into an existing fieldset.
+SECTIONS = {"language_balance": 4}
+
+
+def event_admin_extend(
+    *,
+    inlines: Iterable = (),
+    actions: Iterable = (),
+    list_display: Iterable = (),
+    panels: Iterable[tuple] = (),
+    queryset: Callable | None = None,
+    change_form_template: str | None = None,
+) -> None:
+    """What an app above events adds to the event admin, from its admin module.
+
+    `panels`: (section, callable) pairs of read-only fields; `section` is a key of
+    SECTIONS (the panel joins that fieldset) or a title (a new fieldset before
+    "Record"). `queryset(qs) -> qs` runs on the admin's list and pages only.
+    """
+    EventAdmin.inlines = [*EventAdmin.inlines, *inlines]
+    EventAdmin.actions = [*EventAdmin.actions, *actions]
+    EventAdmin.list_display = [*EventAdmin.list_display, *list_display]
+    fieldsets = [(title, dict(options)) for title, options in EventAdmin.fieldsets]
+    for section, panel in panels:
+        EventAdmin.readonly_fields = [*EventAdmin.readonly_fields, panel]
+        if section in SECTIONS:
+            options = fieldsets[SECTIONS[section]][1]
+            options["fields"] = [*options["fields"], panel]
+        else:
+            fieldsets.insert(len(fieldsets) - 1, (section, {"fields": [panel]}))
+    EventAdmin.fieldsets = fieldsets
+    if queryset is not None:
+        EventAdmin.queryset_extensions = [*EventAdmin.queryset_extensions, queryset]
+    if change_form_template:
+        EventAdmin.change_form_template = change_form_template
+
+
+# The series admin and events' additions to the media admin live in their own modules.
+from events import media_admin, series_admin  # noqa: E402, F401

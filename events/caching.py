@@ -28,6 +28,7 @@ VERSION_KEY = "events:public:version"
 WATCHED_MODELS = (
     "events.Event",
     "events.EventSeries",
+    "events.EventImage",
     "tickets.Ticket",
     "tickets.WaitingListEntry",
     "media.Media",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.extensions import SEATS_HELD, annotated_value
 from spanglish import currency
 from spanglish.db import TimeStampedModel
 from spanglish.i18n import translated
@@ -109,6 +110,39 @@ class EventDetails(TimeStampedModel):
     def is_free(self) -> bool:
         return self.price == 0
 
+    def clean(self):
+        """The rules an event and a series share (title, capacity, price, currency
+        and its decimal places) plus the subclass's own (`clean_own`), raised
+        together. Sessions copy these fields from their series, so a series is
+        refused for what its sessions would be refused for."""
+        errors = {}
+        if not (self.title_es or self.title_en):
+            errors["title_es"] = _("Give a title in Spanish or English.")
+        errors.update(self.clean_own())
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("Capacity must be at least 1.")
+        if self.price is not None and self.price < 0:
+            errors["price"] = _("The price cannot be negative.")
+        code = (self.currency or "").upper()
+        if not currency.is_currency(code):
+            errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
+                "code": self.currency
+            }
+        else:
+            self.currency = code
+            if self.price is not None and self.price != self.price.quantize(
+                Decimal(1).scaleb(-currency.minor_units(code))
+            ):
+                errors["price"] = _(
+                    "%(code)s has %(digits)s decimal places; the price has more."
+                ) % {"code": code, "digits": currency.minor_units(code)}
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_own(self) -> dict:
+        """Errors of the subclass's own fields, by field name."""
+        return {}
+
 
 class EventSeries(EventDetails):
     """A recurring event ("Intercambio, every Tuesday 19:00") that generates its
@@ -191,25 +225,15 @@ class EventSeries(EventDetails):
     def get_absolute_url(self):
         return reverse("events:series-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean_own(self) -> dict:
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give a title in Spanish or English.")
         if self.until and self.count:
             errors["count"] = _("Give a last date or a number of sessions, not both.")
         if self.until and self.start_date and self.until < self.start_date:
             errors["until"] = _("The last date cannot be before the first date.")
         if self.duration is not None and self.duration <= timedelta(0):
             errors["duration"] = _("The duration must be positive.")
-        code = (self.currency or "").upper()
-        if not currency.is_currency(code):
-            errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
-                "code": self.currency
-            }
-        else:
-            self.currency = code
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -245,7 +269,7 @@ class Event(EventDetails):
     )
     # Grows with every change a calendar should notice (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
-    # Sessions of a series (events/series.py): the rule's local date this row
+    # Sessions of a series (events/services/series.py): the rule's local date this row
     # stands for, and whether it was edited on its own ("this session only").
     series = models.ForeignKey(
         EventSeries,
@@ -314,16 +338,10 @@ class Event(EventDetails):
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean_own(self) -> dict:
         errors = {}
-        if not (self.title_es or self.title_en):
-            errors["title_es"] = _("Give a title in Spanish or English.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The end must be after the start.")
-        if self.capacity is not None and self.capacity < 1:
-            errors["capacity"] = _("Capacity must be at least 1.")
-        if self.price is not None and self.price < 0:
-            errors["price"] = _("The price cannot be negative.")
         if (
             self.capacity is not None
             and (self.seats_es_native or 0) + (self.seats_en_native or 0)
@@ -332,21 +350,7 @@ class Event(EventDetails):
             errors["seats_en_native"] = _(
                 "The seats of both languages together cannot exceed the capacity."
             )
-        code = (self.currency or "").upper()
-        if not currency.is_currency(code):
-            errors["currency"] = _("“%(code)s” is not an ISO 4217 currency code.") % {
-                "code": self.currency
-            }
-        else:
-            self.currency = code
-            if self.price is not None and self.price != self.price.quantize(
-                Decimal(1).scaleb(-currency.minor_units(code))
-            ):
-                errors["price"] = _(
-                    "%(code)s has %(digits)s decimal places; the price has more."
-                ) % {"code": code, "digits": currency.minor_units(code)}
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def is_past(self) -> bool:
@@ -363,13 +367,10 @@ class Event(EventDetails):
 
     @property
     def seats_left(self) -> int:
-        """Uses the `seats_held_count` annotation when the queryset has it."""
-        held = getattr(self, "seats_held_count", None)
-        if held is None:
-            from tickets.selectors import seats_held
-
-            held = seats_held(event=self)
-        return max(self.capacity - held, 0)
+        """Capacity minus the seats held, an annotation apps above register
+        (events/extensions.py): read from the queryset when it has it, one query
+        when not, and 0 held when nothing is registered."""
+        return max(self.capacity - annotated_value(self, SEATS_HELD), 0)
 
     @property
     def is_sold_out(self) -> bool:
@@ -378,3 +379,30 @@ class Event(EventDetails):
     @property
     def is_bookable(self) -> bool:
         return self.status == EventStatus.PUBLISHED and not self.is_past
+
+
+class EventImage(models.Model):
+    """An uploaded image that belongs to an event: its banner as uploaded, or a photo
+    of its gallery (`media.role` says which). The link points down, events → media;
+    an image belongs to one event at most. Deleting the event keeps the image."""
+
+    media = models.OneToOneField(
+        "media.Media",
+        verbose_name=_("image"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="event_image",
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+
+    class Meta:
+        verbose_name = _("event image")
+        verbose_name_plural = _("event images")
+
+    def __str__(self):
+        return f"{self.event} · {self.media}"

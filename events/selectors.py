@@ -1,14 +1,17 @@
-"""Reads of events that pages, API and admin share."""
+"""Reads of events that pages, API and admin share. Every list passes through
+`annotate_events` (events/extensions.py): apps above add their counts (seats held)
+in the same query."""
 
 from django.db.models import QuerySet
 
+from events.extensions import annotate_events
 from events.models import Event
-from tickets.selectors import with_seats_held
+from media.models import Media, MediaRole
 
 
 def event_public_list() -> QuerySet[Event]:
     """Events a visitor may see, with seats held and the banner in the same query."""
-    return with_seats_held(Event.objects.visible().select_related("banner"))
+    return annotate_events(Event.objects.visible().select_related("banner"))
 
 
 def event_list_for(user) -> QuerySet[Event]:
@@ -18,4 +21,11 @@ def event_list_for(user) -> QuerySet[Event]:
         if getattr(user, "is_organizer", False)
         else Event.objects.published()
     )
-    return with_seats_held(qs.select_related("banner"))
+    return annotate_events(qs.select_related("banner"))
+
+
+def event_gallery(*, event: Event) -> QuerySet[Media]:
+    """An event's gallery photos, oldest first."""
+    return Media.objects.filter(
+        event_image__event=event, role=MediaRole.GALLERY
+    ).order_by("created_at")

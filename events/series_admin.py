@@ -1,5 +1,5 @@
 """Django Admin for weekly series: sessions inline, generate, skip a date, apply to
-all future sessions. Every action calls events/series.py."""
+all future sessions. Every action calls events' series services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import series as series_services
+from events import services as series_services
+from events.extensions import SEATS_HELD, annotate_events, annotated_value
 from events.models import Event, EventSeries
-from tickets.selectors import with_seats_held
 
 
 class SessionInline(admin.TabularInline):
@@ -28,11 +28,11 @@ class SessionInline(admin.TabularInline):
     ordering = ["starts_at"]
 
     def get_queryset(self, request):
-        return with_seats_held(super().get_queryset(request))
+        return annotate_events(super().get_queryset(request))
 
     @admin.display(description=_("seats held / capacity"))
     def seats(self, obj):
-        return f"{obj.seats_held_count} / {obj.capacity}"
+        return f"{annotated_value(obj, SEATS_HELD)} / {obj.capacity}"
 
 
 class SkipDateForm(forms.Form):
@@ -106,11 +106,11 @@ class EventSeriesAdmin(admin.ModelAdmin):
                 if name in series_services.SERIES_FIELDS
             }
             series_services.series_update_future(
-                series=obj, actor=request.user, request=request, **fields
+                series=obj, actor=request.user, **fields
             )
         else:
             created = series_services.series_create(
-                actor=request.user, request=request, **form.cleaned_data
+                actor=request.user, **form.cleaned_data
             )
             obj.pk = created.pk
 
@@ -154,7 +154,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
         for series in queryset:
             try:
                 session = series_services.session_skip(
-                    series=series, day=data["date"], actor=request.user, request=request
+                    series=series, day=data["date"], actor=request.user
                 )
             except ValidationError as error:
                 self.message_user(
@@ -184,7 +184,6 @@ class EventSeriesAdmin(admin.ModelAdmin):
                 series=series,
                 from_date=data["from_date"],
                 actor=request.user,
-                request=request,
             )
             self.message_user(
                 request,

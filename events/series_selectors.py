@@ -3,8 +3,8 @@
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from events.extensions import annotate_events
 from events.models import Event, EventSeries, EventStatus
-from tickets.selectors import with_seats_held
 
 
 def _next_start(now) -> Subquery:
@@ -42,7 +42,7 @@ def series_upcoming_sessions(*, series: EventSeries, user=None) -> QuerySet[Even
     statuses = [EventStatus.PUBLISHED, EventStatus.CANCELLED]
     if getattr(user, "is_organizer", False):
         statuses.append(EventStatus.DRAFT)
-    return with_seats_held(
+    return annotate_events(
         Event.objects.filter(series=series, status__in=statuses)
         .upcoming()
         .select_related("banner")

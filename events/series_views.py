@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from events.ics import series_ics
 from events.models import EventSeries, EventStatus
 from events.series_selectors import series_public_list, series_upcoming_sessions
 
@@ -34,8 +35,6 @@ def series_detail(request, slug):
 @require_GET
 def series_calendar(request, slug):
     """The whole series as one recurring calendar event (.ics)."""
-    from calendars.ics import series_ics
-
     series = get_object_or_404(EventSeries.objects.public(), slug=slug)
     response = HttpResponse(series_ics(series), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{series.slug}.ics"'

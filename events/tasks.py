@@ -1,7 +1,7 @@
-"""Periodic jobs of the events app (operations/jobs.py schedules and records them)."""
+"""Periodic jobs of the events app (spanglish/jobs.py schedules them, operations records them)."""
 
-from events.series import series_generate_all
-from operations.jobs import periodic
+from events.services import series_generate_all
+from spanglish.jobs import periodic
 
 
 @periodic("30 2 * * *")

@@ -1,11 +1,13 @@
+"""Django Admin for stored images. Which event an image belongs to is added by the
+events app, which registers its own subclass of MediaAdmin (events/media_admin.py)."""
+
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from media import services
-from media.models import Media, MediaRole
+from media.models import Media
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -40,19 +42,11 @@ class MediaUploadForm(forms.ModelForm):
 
     class Meta:
         model = Media
-        fields = ["event", "role", "alt_es", "alt_en"]
+        fields = ["role", "alt_es", "alt_en"]
 
     def clean_upload(self):
         self.clean_image = services.image_read_upload(file=self.cleaned_data["upload"])
         return self.cleaned_data["upload"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("role") and not data.get("event"):
-            raise ValidationError(
-                {"event": _("A banner or gallery photo needs an event.")}
-            )
-        return data
 
 
 @admin.register(Media)
@@ -60,7 +54,6 @@ class MediaAdmin(admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "__str__",
-        "event",
         "role",
         "dimensions",
         "size",
@@ -68,17 +61,16 @@ class MediaAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["role", "type", "created_at"]
-    list_select_related = ["event"]
-    search_fields = ["alt_es", "alt_en", "content_hash", "event__title_es"]
-    raw_id_fields = ["event"]
+    search_fields = ["alt_es", "alt_en", "content_hash"]
     date_hierarchy = "created_at"
+    add_form = MediaUploadForm
+    add_form_fields = ["role", "alt_es", "alt_en"]
     readonly_fields = [
         "preview",
         "variant_list",
         "id",
         "type",
         "content_type",
-        "event",
         "role",
         "width",
         "height",
@@ -94,12 +86,12 @@ class MediaAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = MediaUploadForm
+            kwargs["form"] = self.add_form
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["upload", "event", "role", "alt_es", "alt_en"]
+            return ["upload", *self.add_form_fields]
         return ["preview", "alt_es", "alt_en", *self.readonly_fields[1:]]
 
     def get_readonly_fields(self, request, obj=None):
@@ -139,23 +131,28 @@ class MediaAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["alt_es", "alt_en"])
             return
-        data = form.cleaned_data
-        created = services.media_create(
-            image=form.clean_image,
-            event=data.get("event"),
-            role=data.get("role") or (MediaRole.GALLERY if data.get("event") else ""),
-            alt_es=data.get("alt_es", ""),
-            alt_en=data.get("alt_en", ""),
-            uploaded_by=request.user,
-            request=request,
-        )
+        created = self.media_create(request, form)
         for field in Media._meta.concrete_fields:
             setattr(obj, field.attname, getattr(created, field.attname))
         obj._state.adding = False
 
+    def media_create(self, request, form) -> Media:
+        """Store the checked upload (subclasses link it to what uses it)."""
+        data = form.cleaned_data
+        return services.media_create(
+            image=form.clean_image,
+            role=data.get("role", ""),
+            alt_es=data.get("alt_es", ""),
+            alt_en=data.get("alt_en", ""),
+            uploaded_by=request.user,
+        )
+
+    def media_delete(self, request, media: Media) -> None:
+        services.media_delete(media=media, actor=request.user)
+
     def delete_model(self, request, obj):
-        services.media_delete(media=obj, actor=request.user, request=request)
+        self.media_delete(request, obj)
 
     def delete_queryset(self, request, queryset):
         for media in queryset:
-            services.media_delete(media=media, actor=request.user, request=request)
+            self.media_delete(request, media)

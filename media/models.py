@@ -21,13 +21,11 @@ class MediaRole(models.TextChoices):
     GALLERY = "gallery", _("Event gallery photo")
 
 
-class MediaQuerySet(models.QuerySet):
-    def gallery_of(self, event):
-        return self.filter(event=event, role=MediaRole.GALLERY).order_by("created_at")
-
-
 class Media(models.Model):
     """An uploaded file (images for now) with its metadata.
+
+    Which event uses it is recorded in events (events.EventImage): media sits below
+    events and knows nothing of them; `role` says what the image was uploaded as.
 
     `file` holds the re-encoded, metadata-free original; `variants` lists the resized
     copies the background worker made: [{"width", "height", "format", "name", "size"}].
@@ -39,14 +37,6 @@ class Media(models.Model):
         _("type"), max_length=16, choices=MediaType.choices, default=MediaType.IMAGE
     )
     content_type = models.CharField(_("content type"), max_length=64, blank=True)
-    event = models.ForeignKey(
-        "events.Event",
-        verbose_name=_("event"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="media_files",
-    )
     role = models.CharField(
         _("used as"), max_length=16, choices=MediaRole.choices, blank=True
     )
@@ -69,13 +59,10 @@ class Media(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = MediaQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("media file")
         verbose_name_plural = _("media files")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["event", "role"], name="media_event_role")]
 
     def __str__(self):
         return self.alt or str(self.id)

@@ -1,7 +1,9 @@
 """Writes on media: upload, variants, delete.
 
 Files go through `default_storage` only (never filesystem paths), so the S3 backend
-configured by AWS_STORAGE_BUCKET_NAME works with no code change.
+configured by AWS_STORAGE_BUCKET_NAME works with no code change. Media knows no
+event: attaching an image to an event (banner, gallery) is events' service
+(events/services/images.py), which calls these.
 """
 
 from django.conf import settings
@@ -12,9 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from community.audit import audit_record
-from events.models import Event
-from media.imaging import CleanImage, image_sanitise, image_variants
-from media.models import Media, MediaRole
+from media.imaging import CleanImage, image_sanitise
+from media.models import Media
+from media.tasks import media_variants_task
 
 
 def image_read_upload(*, file) -> CleanImage:
@@ -36,25 +38,20 @@ def media_create(
     *,
     image: CleanImage,
     uploaded_by=None,
-    event: Event | None = None,
     role: str = "",
     alt_es: str = "",
     alt_en: str = "",
-    request=None,
+    audit_changes: dict | None = None,
+    on_saved=None,
 ) -> Media:
-    """Store a sanitised image. A banner becomes the event's banner at once; variants
-    are made by the background worker after commit."""
-    if event is not None and not role:
-        role = MediaRole.GALLERY
-    if role and event is None:
-        raise ValidationError(
-            {"event": _("A banner or gallery photo needs an event.")}, code="required"
-        )
+    """Store a sanitised image; variants are made by the background worker after
+    commit. `on_saved(media)` runs in the same transaction (the caller links the
+    image to what uses it); if it fails, the stored file is removed too.
+    `audit_changes` is what the caller adds to the audit entry."""
     media = Media(
         uploaded_by=uploaded_by
         if getattr(uploaded_by, "is_authenticated", False)
         else None,
-        event=event,
         role=role,
         alt_es=alt_es,
         alt_en=alt_en,
@@ -72,13 +69,10 @@ def media_create(
             action="media.uploaded",
             actor=uploaded_by,
             target=media,
-            changes={"event": str(event.pk) if event else "", "role": role},
-            request=request,
+            changes={**(audit_changes or {}), "role": role},
         )
-        if role == MediaRole.BANNER:
-            from events.services import event_update
-
-            event_update(event=event, banner=media, actor=uploaded_by, request=request)
+        if on_saved is not None:
+            on_saved(media)
     except Exception:
         default_storage.delete(media.file.name)  # no orphan file for a failed upload
         raise
@@ -88,73 +82,34 @@ def media_create(
 
 
 def _enqueue_variants(media_id: str) -> None:
-    from media.tasks import media_variants_task
-
     media_variants_task.enqueue(media_id=media_id)
+
+
+def upload_read(*, file) -> CleanImage:
+    """`image_read_upload` for a form or API field: errors are raised on `file`."""
+    try:
+        return image_read_upload(file=file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc}) from None
 
 
 def media_upload(*, file, **kwargs) -> Media:
     """Validate an uploaded file (raises ValidationError on `file`) and store it."""
-    try:
-        image = image_read_upload(file=file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc}) from None
-    return media_create(image=image, **kwargs)
-
-
-def media_variants_generate(*, media: Media) -> Media:
-    """Make the WebP and JPEG variants of a stored image and record them. Runs in the
-    background worker; safe to run again (old variant files are replaced)."""
-    with default_storage.open(media.file.name, "rb") as fh:
-        master = fh.read()
-    made = image_variants(master, widths=settings.MEDIA_VARIANT_WIDTHS)
-    stem = media.file.name.rsplit(".", 1)[0]
-    variants = []
-    for variant in made:
-        ext = "jpg" if variant.format == "jpeg" else variant.format
-        name = f"{stem}-{variant.width}w.{ext}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        name = default_storage.save(name, ContentFile(variant.data))
-        variants.append(
-            {
-                "width": variant.width,
-                "height": variant.height,
-                "format": variant.format,
-                "name": name,
-                "size": len(variant.data),
-            }
-        )
-    old = {v["name"] for v in media.variants} - {v["name"] for v in variants}
-    with transaction.atomic():
-        locked = Media.objects.select_for_update().filter(pk=media.pk).first()
-        if locked is None:  # deleted meanwhile: do not leave files behind
-            old |= {v["name"] for v in variants}
-        else:
-            locked.variants = variants
-            locked.save(update_fields=["variants"])
-            media.variants = variants
-    for name in old:
-        default_storage.delete(name)
-    return media
+    return media_create(image=upload_read(file=file), **kwargs)
 
 
 @transaction.atomic
-def media_delete(*, media: Media, actor=None, request=None) -> None:
-    """Delete a media file. Events using it as their banner are detached first (banner
-    set to none, audited); the files leave storage after commit."""
-    from events.services import event_update
-
+def media_delete(*, media: Media, actor=None) -> None:
+    """Delete a media file; the files leave storage after commit. Locks the row.
+    What uses it is detached by its own app first (events.services.event_image_delete
+    sets banners to none, audited)."""
     media = Media.objects.select_for_update().get(pk=media.pk)
-    for event in Event.objects.select_for_update().filter(banner=media):
-        event_update(event=event, banner=None, actor=actor, request=request)
     names = [media.file.name, *(v["name"] for v in media.variants)]
     audit_record(
         action="media.deleted",
         actor=actor,
         target=media,
         changes={"file": media.file.name},
-        request=request,
     )
     media.delete()
 

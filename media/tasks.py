@@ -4,7 +4,7 @@ production, immediately in the web process in development and tests)."""
 from django.tasks import task
 
 from media.models import Media
-from media.services import media_variants_generate
+from media.variants import media_variants_generate
 
 
 @task

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from operations.jobs import jobs_load
 from operations.models import ScheduledJob
 from operations.selectors import job_overdue
 from spanglish.admin import ReadOnlyAdmin
+from spanglish.jobs import jobs_load
 
 
 @admin.register(ScheduledJob)

@@ -22,7 +22,7 @@ class Heartbeat(models.Model):
 
 
 class ScheduledJob(models.Model):
-    """The state of one periodic job (operations/jobs.py): when it last started,
+    """The state of one periodic job (spanglish/jobs.py): when it last started,
     succeeded and failed, and the lease that keeps two runs of it from overlapping.
 
     One row per job, written by the worker that runs it; the scheduler only enqueues.

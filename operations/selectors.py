@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from operations.backup.retention import archive_time
-from operations.jobs import jobs_load
 from operations.models import Heartbeat, ScheduledJob
+from spanglish.jobs import jobs_load
 
 
 def heartbeat_age(*, name: str) -> timedelta | None:

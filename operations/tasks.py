@@ -1,5 +1,5 @@
 """Periodic jobs of the operations app: the worker heartbeat, the nightly backup and
-the weekly restore drill (operations/jobs.py schedules and records them)."""
+the weekly restore drill (spanglish/jobs.py schedules them, operations records them)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -8,10 +8,10 @@ from django.conf import settings
 
 from operations.backup.crypto import BackupError, identities_from_settings
 from operations.backup.drill import verify
-from operations.jobs import jobs_load, periodic
 from operations.models import Heartbeat
 from operations.selectors import backup_latest
 from operations.services import backup_run, heartbeat_record, jobs_enroll
+from spanglish.jobs import jobs_load, periodic
 
 
 @periodic("* * * * *", lease=timedelta(minutes=5))

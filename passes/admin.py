@@ -5,13 +5,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community.services import user_get_or_create_by_email
 from passes import services
 from passes.models import Pass, PassProduct, PassUse
-from payments.models import Payment
 from spanglish.errors import ConflictError, error_text
 
 
@@ -57,7 +57,7 @@ class PassProductAdmin(admin.ModelAdmin):
             )
             try:
                 sold = services.pass_sell_cash(
-                    product=product, buyer=buyer, actor=request.user, request=request
+                    product=product, buyer=buyer, actor=request.user
                 )
             except (ValidationError, ConflictError) as exc:
                 self.message_user(request, error_text(exc), messages.ERROR)
@@ -102,18 +102,6 @@ class PassUseInline(admin.TabularInline):
         return False
 
 
-class PassPaymentInline(admin.TabularInline):
-    model = Payment
-    fk_name = "pass_purchase"
-    extra = 0
-    can_delete = False
-    fields = ["provider", "amount", "currency", "status", "refunded_amount"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Pass)
 class PassAdmin(admin.ModelAdmin):
     list_display = [
@@ -129,8 +117,8 @@ class PassAdmin(admin.ModelAdmin):
     list_filter = ["status", "product"]
     list_select_related = ["product", "user"]
     search_fields = ["user__email", "user__name", "id"]
-    readonly_fields = [f.name for f in Pass._meta.fields]
-    inlines = [PassUseInline, PassPaymentInline]
+    readonly_fields = [f.name for f in Pass._meta.fields] + ["payments_display"]
+    inlines = [PassUseInline]
     actions = ["refund_unused_action"]
 
     def get_queryset(self, request):
@@ -142,6 +130,27 @@ class PassAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # payments and session uses hang on a pass; refund it instead
 
+    @admin.display(description=_("payments"))
+    def payments_display(self, obj):
+        """The pass's payments (a payment points at its pass by payable id, not a
+        foreign key, so they are listed here rather than as an inline)."""
+        rows = obj.payments.order_by("created_at") if obj.pk else []
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {} {} ({}, {} {})",
+            (
+                (
+                    p.get_provider_display(),
+                    p.amount,
+                    p.currency,
+                    p.get_status_display(),
+                    _("refunded"),
+                    p.refunded_amount,
+                )
+                for p in rows
+            ),
+        )
+
     @admin.display(description=_("sessions left"))
     def sessions_left_display(self, obj):
         left = obj.sessions_left
@@ -152,9 +161,7 @@ class PassAdmin(admin.ModelAdmin):
         done = 0
         for pass_purchase in queryset:
             try:
-                services.pass_refund_unused(
-                    pass_=pass_purchase, actor=request.user, request=request
-                )
+                services.pass_refund_unused(pass_=pass_purchase, actor=request.user)
                 done += 1
             except (ValidationError, ConflictError) as exc:
                 self.message_user(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from payments.models import Payment
 from spanglish.db import TimeStampedModel
 from spanglish.i18n import translated
 
@@ -216,6 +217,11 @@ class Pass(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("passes:list") + f"#pass-{self.pk}"
+
+    @property
+    def payments(self):
+        """The pass's payments (payments.payables: kind "pass")."""
+        return Payment.objects.of("pass", self.pk)
 
     @property
     def is_expired(self) -> bool:

@@ -18,7 +18,6 @@ from events.models import Event
 from passes.models import Pass, PassProduct, PassStatus, PassUse
 from payments import services as payment_services
 from payments.models import Payment, PaymentStatus
-from payments.selectors import online_providers
 from spanglish.currency import minor_units
 from spanglish.errors import ConflictError
 from tickets import services as ticket_services
@@ -65,16 +64,13 @@ def pass_purchase_start(*, product: PassProduct, buyer, provider_code: str) -> P
         raise ValidationError(
             {"product": _("This pass is free: ask the organizers for it.")}
         )
-    if provider_code not in dict(online_providers()):
-        raise ValidationError({"provider": _("This payment method is not available.")})
+    payment_services.payment_provider_check(provider_code)
+    waiting = Pass.objects.filter(
+        user=buyer, product=product, status=PassStatus.PENDING_PAYMENT
+    ).values_list("pk", flat=True)
     open_payment = (
-        Payment.objects.filter(
-            pass_purchase__user=buyer,
-            pass_purchase__product=product,
-            pass_purchase__status=PassStatus.PENDING_PAYMENT,
-            provider=provider_code,
-            status=PaymentStatus.PENDING,
-        )
+        Payment.objects.of_many("pass", waiting)
+        .filter(provider=provider_code, status=PaymentStatus.PENDING)
         .exclude(checkout_url="")
         .first()
     )
@@ -89,14 +85,14 @@ def pass_purchase_start(*, product: PassProduct, buyer, provider_code: str) -> P
             target=pass_purchase,
             changes={"product": str(product.pk), "provider": provider_code},
         )
-    return payment_services.payment_start_for_pass(
-        pass_purchase=pass_purchase, provider_code=provider_code
+    return payment_services.payment_start(
+        kind="pass", payable_id=pass_purchase.pk, provider_code=provider_code
     )
 
 
 @transaction.atomic
 def pass_sell_cash(
-    *, product: PassProduct, buyer, actor, event: Event | None = None, request=None
+    *, product: PassProduct, buyer, actor, event: Event | None = None
 ) -> Pass:
     """Staff took cash for a pass: the pass is active at once and the cash payment
     recorded (receipt to the buyer after commit). With `event` (the door the cash
@@ -118,14 +114,18 @@ def pass_sell_cash(
     pass_purchase.sold_at_event = event
     _start_validity(pass_purchase, now)
     pass_purchase.save()
-    payment_services.payment_record_cash_for_pass(
-        pass_purchase=pass_purchase, actor=actor, request=request
+    payment_services.payment_record_cash(
+        kind="pass",
+        payable_id=pass_purchase.pk,
+        amount=pass_purchase.price,
+        currency=pass_purchase.currency,
+        event_id=event.pk if event is not None else None,
+        actor=actor,
     )
     audit_record(
         action="pass.sold_cash",
         actor=actor,
         target=pass_purchase,
-        request=request,
         changes={
             "buyer": str(buyer.pk),
             "price": str(pass_purchase.price),
@@ -164,7 +164,7 @@ def pass_activate(*, pass_purchase: Pass) -> bool:
 
 
 @transaction.atomic
-def pass_close(*, pass_purchase: Pass, actor=None, request=None) -> Pass:
+def pass_close(*, pass_purchase: Pass, actor=None) -> Pass:
     """No more bookings with this pass (its money was refunded). Locks the pass."""
     pass_purchase = _lock(pass_purchase)
     if pass_purchase.status == PassStatus.CLOSED:
@@ -177,7 +177,6 @@ def pass_close(*, pass_purchase: Pass, actor=None, request=None) -> Pass:
         action="pass.closed",
         actor=actor,
         target=pass_purchase,
-        request=request,
         changes={"status": [before, PassStatus.CLOSED]},
     )
     return pass_purchase
@@ -202,7 +201,7 @@ def _refusal(pass_purchase: Pass, event: Event, user, now) -> str | None:
 
 
 @transaction.atomic
-def pass_book_session(*, pass_: Pass, event: Event, user, request=None) -> Ticket:
+def pass_book_session(*, pass_: Pass, event: Event, user) -> Ticket:
     """Book `event` for `user` with a session of `pass_`. Locks the pass row, checks
     holder, expiry, coverage and sessions left, then books through
     tickets.services.ticket_book (which locks the event) and records the use, all
@@ -214,7 +213,7 @@ def pass_book_session(*, pass_: Pass, event: Event, user, request=None) -> Ticke
     if reason is not None:
         raise PassNotUsable(reason)
     ticket, created = ticket_services.ticket_book(
-        event=event, user=user, payment_method=PaymentMethod.PASS, request=request
+        event=event, user=user, payment_method=PaymentMethod.PASS
     )
     if not created:
         return ticket
@@ -223,7 +222,6 @@ def pass_book_session(*, pass_: Pass, event: Event, user, request=None) -> Ticke
         action="pass.used",
         actor=user,
         target=pass_purchase,
-        request=request,
         changes={
             "event": str(event.pk),
             "ticket": str(ticket.pk),
@@ -255,7 +253,7 @@ def pass_refund_amount(pass_purchase: Pass, payment: Payment, *, now=None) -> De
     return min(amount, payment.refundable_amount)
 
 
-def pass_refund_unused(*, pass_: Pass, actor, request=None) -> Payment:
+def pass_refund_unused(*, pass_: Pass, actor) -> Payment:
     """Refund the unused share of a valid pass through its payment's provider (or in
     cash) and close the pass. The pass is closed first, under its row lock, so no
     session can be booked while the provider is called (outside the lock); if the
@@ -295,7 +293,6 @@ def pass_refund_unused(*, pass_: Pass, actor, request=None) -> Payment:
             action="pass.refund_unused",
             actor=actor,
             target=pass_purchase,
-            request=request,
             changes={
                 "status": [PassStatus.ACTIVE, PassStatus.CLOSED],
                 "unused": unused,
@@ -308,7 +305,7 @@ def pass_refund_unused(*, pass_: Pass, actor, request=None) -> Payment:
         return payment
     try:
         return payment_services.payment_refund(
-            payment=payment, amount=amount, actor=actor, request=request
+            payment=payment, amount=amount, actor=actor
         )
     except (ConflictError, ValidationError):
         with transaction.atomic():
@@ -320,7 +317,6 @@ def pass_refund_unused(*, pass_: Pass, actor, request=None) -> Payment:
                 action="pass.reopened",
                 actor=actor,
                 target=reopened,
-                request=request,
                 changes={"reason": "refund failed"},
             )
         raise

@@ -70,7 +70,7 @@ def pass_use(request, event_id):
         return redirect(event)
     try:
         ticket = services.pass_book_session(
-            pass_=pass_purchase, event=event, user=request.user, request=request
+            pass_=pass_purchase, event=event, user=request.user
         )
     except (ValidationError, ConflictError) as exc:
         messages.error(request, error_text(exc))

@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django.utils.translation import ngettext
 
 from payments import services
 from payments.models import Payment, PaymentNotification, Refund
+from payments.payables import payable_handler, payable_kinds, payables_prefetch
 from payments.selectors import payments_totals_by_event
 from spanglish.errors import ConflictError, error_text
 
@@ -49,7 +51,7 @@ class RefundInline(admin.TabularInline):
 class PaymentAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "event",
+        "paid_for",
         "provider",
         "amount",
         "currency",
@@ -58,9 +60,9 @@ class PaymentAdmin(admin.ModelAdmin):
         "flagged",
         "created_at",
     ]
-    list_filter = ["provider", "status", "flagged", "ticket__event"]
-    list_select_related = ["ticket__event", "pass_purchase__product"]
-    search_fields = ["id", "provider_reference", "provider_payment_id", "ticket__code"]
+    list_filter = ["provider", "status", "flagged", "event"]
+    list_select_related = ["event"]
+    search_fields = ["id", "provider_reference", "provider_payment_id"]
     readonly_fields = [
         f.name for f in Payment._meta.fields if f.name not in ("flagged", "flag_reason")
     ]
@@ -68,9 +70,29 @@ class PaymentAdmin(admin.ModelAdmin):
     actions = ["refund_action"]
     change_list_template = "admin/payments/payment/change_list.html"
 
-    @admin.display(description=_("event or pass"), ordering="ticket__event")
-    def event(self, obj):
-        return obj.ticket.event if obj.ticket_id else obj.pass_purchase
+    def get_changelist(self, request, **kwargs):
+        class PaymentChangeList(ChangeList):
+            def get_results(self, request):
+                super().get_results(request)
+                payables_prefetch(self.result_list)  # one query per kind, not per row
+
+        return PaymentChangeList
+
+    @admin.display(description=_("event or pass"), ordering="event")
+    def paid_for(self, obj):
+        return obj.handler.describe(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also what each payable's handler finds for the term (a ticket's code)."""
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if search_term:
+            for kind in payable_kinds():
+                ids = payable_handler(kind).search(search_term)
+                if ids:
+                    queryset |= self.model.objects.of_many(kind, ids)
+        return queryset, duplicates
 
     def has_add_permission(self, request):
         return False
@@ -94,9 +116,7 @@ class PaymentAdmin(admin.ModelAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "title": _("Refund payments?"),
-                    "payments": queryset.select_related(
-                        "ticket__event", "pass_purchase__product"
-                    ),
+                    "payments": queryset,
                     "opts": self.model._meta,
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
@@ -105,7 +125,7 @@ class PaymentAdmin(admin.ModelAdmin):
         for payment in queryset:
             try:
                 services.payment_refund(
-                    payment=payment, amount=None, actor=request.user, request=request
+                    payment=payment, amount=None, actor=request.user
                 )
                 done += 1
             except (ValidationError, ConflictError) as exc:

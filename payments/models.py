@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from payments.payables import payable_handler
 from spanglish.db import TimeStampedModel
 
 
@@ -33,26 +34,56 @@ class PaymentStatus(models.TextChoices):
     UNPAID = "unpaid", _("Admitted, not paid")
 
 
+class PaymentQuerySet(models.QuerySet):
+    def of(self, kind: str, payable_id) -> "PaymentQuerySet":
+        """The payments of one payable (payments.payables)."""
+        return self.filter(payable_kind=kind, payable_id=str(payable_id))
+
+    def of_many(self, kind: str, payable_ids) -> "PaymentQuerySet":
+        return self.filter(
+            payable_kind=kind, payable_id__in=[str(i) for i in payable_ids]
+        )
+
+
+class PayableRef(models.Func):
+    """A UUID primary key as the text `Payment.payable_id` holds (str(uuid), with
+    dashes), on every database: for subqueries such as
+    `Payment.objects.filter(payable_kind="ticket", payable_id=PayableRef(OuterRef("pk")))`.
+    SQLite stores a UUID as 32 hex digits, PostgreSQL casts it with dashes."""
+
+    output_field = models.CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(%(expressions)s AS text)"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = " || '-' || ".join(
+            f"substr({sql}, {start}, {length})"
+            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        )
+        return f"lower({parts})", params * 5
+
+
 class Payment(TimeStampedModel):
-    """Money for one ticket or one pass through one provider. Amounts are exact
-    decimals. Exactly one of `ticket` and `pass_purchase` is set."""
+    """Money for one payable (a ticket, a pass…: payments.payables) through one
+    provider. Amounts are exact decimals."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ticket = models.ForeignKey(
-        "tickets.Ticket",
-        verbose_name=_("ticket"),
+    payable_kind = models.CharField(_("paid for"), max_length=32)
+    payable_id = models.CharField(_("paid item id"), max_length=64)
+    # The event the money was taken for (a ticket's event, the door a pass was sold
+    # at for cash; None for a pass bought online): the admin's totals and filter
+    # per event, the door's cash-up.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="payments",
-    )
-    pass_purchase = models.ForeignKey(
-        "passes.Pass",
-        verbose_name=_("pass"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="payments",
+        related_name="+",
     )
     provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
@@ -83,6 +114,8 @@ class Payment(TimeStampedModel):
     )
     flag_reason = models.CharField(_("why it was flagged"), max_length=255, blank=True)
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -97,10 +130,12 @@ class Payment(TimeStampedModel):
                 name="payment_refund_within_amount",
             ),
             models.CheckConstraint(
-                condition=models.Q(ticket__isnull=False, pass_purchase__isnull=True)
-                | models.Q(ticket__isnull=True, pass_purchase__isnull=False),
-                name="payment_for_ticket_xor_pass",
+                condition=~models.Q(payable_kind="") & ~models.Q(payable_id=""),
+                name="payment_has_payable",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["payable_kind", "payable_id"], name="payment_payable")
         ]
 
     def __str__(self):
@@ -114,23 +149,23 @@ class Payment(TimeStampedModel):
         return self.amount - self.refunded_amount
 
     @property
+    def handler(self):
+        """What this payment pays for knows the rest (payments.payables)."""
+        return payable_handler(self.payable_kind)
+
+    @property
     def item_title(self) -> str:
         """What the payer sees at the provider's checkout."""
-        if self.ticket_id:
-            return str(self.ticket.event)
-        return str(self.pass_purchase.product)
+        return self.handler.describe(self)
 
     @property
     def payer_email(self) -> str:
-        if self.ticket_id:
-            return self.ticket.attendee_email
-        return self.pass_purchase.user.email
+        return self.handler.payer(self).email
 
     def provider_metadata(self) -> dict[str, str]:
-        """Our ids, sent to the provider and echoed back in its notifications."""
-        if self.ticket_id:
-            return {"payment_id": str(self.pk), "ticket_id": str(self.ticket_id)}
-        return {"payment_id": str(self.pk), "pass_id": str(self.pass_purchase_id)}
+        """Our ids, sent to the provider and echoed back in its notifications
+        (`ticket_id` / `pass_id`, as before payables existed)."""
+        return {"payment_id": str(self.pk), f"{self.payable_kind}_id": self.payable_id}
 
 
 class RefundStatus(models.TextChoices):

@@ -4,7 +4,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from payments.models import Payment, PaymentStatus
 from payments.providers import online_provider_choices
-from tickets.access import holds_ticket
 
 
 def online_providers() -> list[tuple[str, str]]:
@@ -12,21 +11,22 @@ def online_providers() -> list[tuple[str, str]]:
     return online_provider_choices()
 
 
-def user_holds_ticket(*, user, session, ticket) -> bool:
-    """The ticket's holder: its signed-in owner, or the browser that booked it."""
-    return holds_ticket(user=user, session=session, ticket=ticket)
-
-
 def user_can_see_payment(*, user, session, payment: Payment) -> bool:
+    """Staff, or whom the payable's handler lets see it (its owner, the browser
+    session that booked a ticket)."""
     if user is not None and user.is_authenticated and user.is_organizer:
         return True
-    if payment.pass_purchase_id:
-        return bool(
-            user is not None
-            and user.is_authenticated
-            and payment.pass_purchase.user_id == user.pk
-        )
-    return user_holds_ticket(user=user, session=session, ticket=payment.ticket)
+    return payment.handler.visible_to(payment, user=user, session=session)
+
+
+def payments_for_payables(kind: str, ids) -> dict[str, list[Payment]]:
+    """The payments of each payable of `kind` among `ids`, oldest first, keyed by
+    the payable's id as text (str(pk)); one query. For the member history and
+    the data export of the apps above (tickets nest payments under each ticket)."""
+    found: dict[str, list[Payment]] = {str(i): [] for i in ids}
+    for payment in Payment.objects.of_many(kind, ids).order_by("created_at"):
+        found.setdefault(payment.payable_id, []).append(payment)
+    return found
 
 
 def payments_totals_by_event(qs: QuerySet | None = None) -> QuerySet:
@@ -40,7 +40,7 @@ def payments_totals_by_event(qs: QuerySet | None = None) -> QuerySet:
         ]
     )
     return (
-        qs.values("ticket__event_id", "ticket__event__title_en", "currency")
+        qs.values("event_id", "event__title_en", "currency")
         .annotate(
             received=Sum("amount", filter=paid, default=0),
             refunded=Sum("refunded_amount", filter=paid, default=0),
@@ -48,5 +48,5 @@ def payments_totals_by_event(qs: QuerySet | None = None) -> QuerySet:
             flagged=Count("id", filter=Q(flagged=True)),
         )
         .annotate(net=F("received") - F("refunded"))
-        .order_by("ticket__event__title_en", "currency")
+        .order_by("event__title_en", "currency")
     )

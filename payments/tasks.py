@@ -1,11 +1,11 @@
-"""Periodic jobs of the payments app (operations/jobs.py schedules and records them)."""
+"""Periodic jobs of the payments app (spanglish/jobs.py schedules them, operations records them)."""
 
 import io
 from datetime import timedelta
 
 from django.core.management import call_command
 
-from operations.jobs import periodic
+from spanglish.jobs import periodic
 
 
 @periodic("*/5 * * * *", lease=timedelta(minutes=30))

@@ -9,21 +9,27 @@ from django.views.decorators.http import require_GET
 
 from payments import services
 from payments.models import Payment, PaymentStatus
-from payments.selectors import user_can_see_payment, user_holds_ticket
+from payments.payables import payable_handler
+from payments.selectors import user_can_see_payment
 from spanglish.errors import ConflictError
-from tickets.models import Ticket
 
 
 @require_GET
 @never_cache
 def payment_start_view(request, ticket_id):
-    """A plain link (no form POST, so CSP form-action needs no provider hosts)."""
-    ticket = get_object_or_404(Ticket.objects.select_related("event"), pk=ticket_id)
-    if not user_holds_ticket(user=request.user, session=request.session, ticket=ticket):
+    """A plain link (no form POST, so CSP form-action needs no provider hosts). The
+    link names a ticket: its handler says whether this visitor may pay it."""
+    handler = payable_handler("ticket")
+    ticket = handler.get(ticket_id)
+    if ticket is None or not handler.held_by(
+        ticket, user=request.user, session=request.session
+    ):
         raise Http404
     try:
         payment = services.payment_start(
-            ticket=ticket, provider_code=request.GET.get("provider", "")
+            kind="ticket",
+            payable_id=ticket.pk,
+            provider_code=request.GET.get("provider", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -35,10 +41,7 @@ def payment_start_view(request, ticket_id):
 
 
 def _visible_payment(request, payment_id) -> Payment:
-    payment = get_object_or_404(
-        Payment.objects.select_related("ticket__event", "pass_purchase__product"),
-        pk=payment_id,
-    )
+    payment = get_object_or_404(Payment, pk=payment_id)
     if not user_can_see_payment(
         user=request.user, session=request.session, payment=payment
     ):
@@ -56,8 +59,7 @@ def payment_return(request, payment_id):
         "payments/payment_detail.html",
         {
             "payment": payment,
-            "ticket": payment.ticket,
-            "pass_purchase": payment.pass_purchase,
+            **payment.handler.page_context(payment),
             "waiting": payment.status == PaymentStatus.PENDING and not payment.flagged,
             "cancelled": bool(request.GET.get("cancelled")),
         },
@@ -72,9 +74,6 @@ def payment_status(request, payment_id):
         "id": str(payment.pk),
         "status": payment.status,
         "done": payment.status != PaymentStatus.PENDING or payment.flagged,
+        **payment.handler.status_fields(payment),
     }
-    if payment.pass_purchase_id:
-        body["pass_status"] = payment.pass_purchase.status
-    else:
-        body["ticket_status"] = payment.ticket.status
     return JsonResponse(body)

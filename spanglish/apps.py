@@ -2,6 +2,7 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class SpanglishAdminConfig(AdminConfig):
-    """Django Admin, served by our site class (spanglish.admin.SpanglishAdminSite)."""
+    """Django Admin, served by community's site class (named by string: the core
+    imports no app above it)."""
 
-    default_site = "spanglish.admin.SpanglishAdminSite"
+    default_site = "community.admin_site.SpanglishAdminSite"

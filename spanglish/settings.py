@@ -52,7 +52,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
-    # Django Admin with its site class from spanglish/admin.py (two-factor check).
+    # Django Admin with its site class from community/admin_site.py (two-factor check).
     "spanglish.apps.SpanglishAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
-    # `manage.py crontask`: the one scheduler of every periodic job (operations/jobs.py).
+    # `manage.py crontask`: the one scheduler of every periodic job (spanglish/jobs.py).
     "crontask",
     "anymail",
     "axes",

@@ -13,8 +13,11 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from calendars import views as calendars_views
+from door import checkin_urls as door_checkin_urls
 from door import views as door_views
-from spanglish import staging, views
+from operations import views as operations_views
+from spanglish import staging
+from tickets import urls as tickets_urls
 
 handler400 = "spanglish.views.bad_request"
 handler403 = "spanglish.views.permission_denied"
@@ -27,9 +30,7 @@ api_patterns = [
     path("", include("tickets.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("passes.api.urls")),
-    path("", include("media.api.urls")),
     path("", include("calendars.api.urls")),
-    path("", include("operations.api.urls")),
     path("", include("door.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
@@ -44,8 +45,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
     path("robots.txt", staging.robots_txt, name="robots"),
     path("api/", include(api_patterns)),
     # Language-neutral, embeddable and machine routes (calendar files, widget, tracking).
@@ -61,7 +62,25 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("account/", include("community.urls")),
-    path("tickets/", include("tickets.urls")),
+    # One "tickets" namespace: the seat pages, the door check-in pages (their names
+    # predate the door app) and a member's own tickets under account/.
+    path(
+        "",
+        include(
+            (
+                [
+                    path(
+                        "tickets/",
+                        include(
+                            tickets_urls.urlpatterns + door_checkin_urls.urlpatterns
+                        ),
+                    ),
+                    path("account/", include(tickets_urls.account_urlpatterns)),
+                ],
+                "tickets",
+            )
+        ),
+    ),
     path("door/", include("door.urls")),
     path("payments/", include("payments.urls")),
     path("passes/", include("passes.urls")),

@@ -1,14 +1,9 @@
-"""Project-wide views: health probes and error pages that speak JSON under /api/."""
+"""Project-wide views: error pages that speak JSON under /api/ (the health probes
+are operations' views)."""
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
-from operations.checks import backup_check, scheduler_check, worker_check
 from spanglish.api.exceptions import json_error_response
 from spanglish.unavailable import unavailable_response_for_current_exception
 
@@ -46,50 +41,3 @@ def bad_request(request, exception=None):
     if _is_api(request):
         return json_error_response(400, "bad_request", _("Bad request."))
     return render(request, "400.html", status=400)
-
-
-@never_cache
-def healthz(request):
-    """Liveness: the process answers."""
-    return JsonResponse({"status": "ok"})
-
-
-def _check_database() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # any failure means not ready
-        return f"error: {exc.__class__.__name__}"
-    return "ok"
-
-
-def _check_cache() -> str:
-    try:
-        cache.set("readyz", "1", 5)
-        if cache.get("readyz") != "1":
-            return "error: cache did not keep a value"
-    except Exception as exc:
-        return f"error: {exc.__class__.__name__}"
-    return "ok"
-
-
-READINESS_CHECKS = {
-    "database": _check_database,
-    "cache": _check_cache,
-    # Reported, never failing: "ok: …" or "warning: …" (see operations/checks.py).
-    "worker": worker_check,
-    "backup": backup_check,
-    "scheduler": scheduler_check,
-}
-
-
-@never_cache
-def readyz(request):
-    """Readiness: every dependency the site needs answers. 503 otherwise."""
-    checks = {name: check() for name, check in READINESS_CHECKS.items()}
-    ok = all(value.startswith(("ok", "warning")) for value in checks.values())
-    body = {"status": "ok" if ok else "unavailable", "checks": checks}
-    if settings.DEBUG:
-        body["debug"] = True
-    return JsonResponse(body, status=200 if ok else 503)

@@ -1,12 +1,20 @@
+"""Django Admin for tickets and waiting lists, and what tickets adds to the event
+admin (the ticket inline, the attendee exports, the language balance) through
+events' seam `event_admin_extend` (events.admin imports no tickets code)."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.admin import event_admin_extend
+from events.models import EventStatus
 from spanglish.errors import ConflictError
 from tickets import exports, services
-from tickets.models import Ticket, WaitingListEntry
+from tickets.models import Ticket, TicketStatus, WaitingListEntry
+from tickets.selectors import event_balance, with_side_counts
 
 INLINE_LIMIT = 50
 
@@ -23,11 +31,6 @@ class NoShowFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "yes":
             return queryset
-        from django.utils import timezone
-
-        from events.models import EventStatus
-        from tickets.models import TicketStatus
-
         return queryset.filter(
             status=TicketStatus.CONFIRMED,
             event__ends_at__lt=timezone.now(),
@@ -87,7 +90,6 @@ class TicketAdmin(admin.ModelAdmin):
                 code=ticket.code,
                 event=ticket.event,
                 actor=request.user,
-                request=request,
             )
             if result.ok:
                 done += 1
@@ -104,9 +106,7 @@ class TicketAdmin(admin.ModelAdmin):
         done = 0
         for ticket in queryset.select_related("event"):
             try:
-                services.ticket_cancel(
-                    ticket=ticket, actor=request.user, request=request
-                )
+                services.ticket_cancel(ticket=ticket, actor=request.user)
                 done += 1
             except (ConflictError, ValidationError) as exc:
                 self.message_user(request, f"{ticket}: {exc}", messages.WARNING)
@@ -180,6 +180,39 @@ def _export(modeladmin, request, queryset, fmt):
             request, _("Select exactly one event to export."), messages.WARNING
         )
         return None
-    return exports.export_response(
-        event=queryset.get(), fmt=fmt, actor=request.user, request=request
+    return exports.export_response(event=queryset.get(), fmt=fmt, actor=request.user)
+
+
+@admin.display(description=_("ES / EN (held of kept)"))
+def language_balance(obj):
+    if not obj.is_language_split:
+        return "—"
+    return (
+        f"ES {obj.held_es}/{obj.seats_es_native} · "
+        f"EN {obj.held_en}/{obj.seats_en_native} · "
+        f"+{obj.seats_flexible}"
     )
+
+
+@admin.display(description=_("balance now"))
+def language_balance_panel(obj):
+    if obj is None or not obj.pk or not obj.is_language_split:
+        return _("Not split by language.")
+    balance = event_balance(event=obj)
+    parts = [
+        _("%(label)s: %(held)s held (%(checked_in)s checked in), %(left)s left") % side
+        for side in balance["sides"]
+    ]
+    flex = balance["flexible"]
+    parts.append(_("Flexible: %(used)s of %(capacity)s used") % flex)
+    return " · ".join(str(p) for p in parts)
+
+
+event_admin_extend(
+    inlines=[TicketInline],
+    actions=[export_attendees_csv, export_attendees_xlsx],
+    list_display=[language_balance],
+    panels=[("language_balance", language_balance_panel)],
+    queryset=with_side_counts,
+    change_form_template="tickets/admin/event_change_form.html",
+)

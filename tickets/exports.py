@@ -107,13 +107,12 @@ def filename(event, fmt: str) -> str:
     return f"attendees-{slugify(event.slug)[:60] or event.pk}.{fmt}"
 
 
-def export_response(*, event, fmt: str, actor, request=None) -> StreamingHttpResponse:
+def export_response(*, event, fmt: str, actor) -> StreamingHttpResponse:
     """Audit the export, then stream it. `fmt` is "csv" or "xlsx"."""
     audit_record(
         action="tickets.exported",
         actor=actor,
         target=event,
-        request=request,
         changes={"format": fmt},
     )
     if fmt == "xlsx":

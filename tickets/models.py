@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import EventStatus
 from spanglish.db import TimeStampedModel
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # easy to read aloud and type
@@ -179,8 +180,6 @@ class Ticket(TimeStampedModel):
         """Confirmed, never checked in, and the event is over (and took place) —
         and its holder took it up: a ticket a stranger booked with their email and
         they never opened is not theirs to miss."""
-        from events.models import EventStatus
-
         return bool(
             self.status == TicketStatus.CONFIRMED
             and self.holder_confirmed_at is not None

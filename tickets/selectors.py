@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from community.languages import native_languages
 from events.models import EventStatus
-from payments.models import Payment, PaymentStatus
+from payments.models import PayableRef, Payment, PaymentStatus, Provider
 from tickets.models import (
     Side,
     Ticket,
@@ -36,6 +36,8 @@ from tickets.models import (
 )
 
 SIDES = (Side.ES, Side.EN)
+# What a ticket is called in payments (Payment.payable_kind; tickets/payables.py).
+PAYABLE_KIND = "ticket"
 
 
 def seats_held(*, event, exclude_offer=None) -> int:
@@ -257,11 +259,12 @@ def amount_paid_subquery() -> Coalesce:
     money = DecimalField(max_digits=12, decimal_places=2)
     paid = (
         Payment.objects.filter(
-            ticket=OuterRef("pk"),
+            payable_kind=PAYABLE_KIND,
+            payable_id=PayableRef(OuterRef("pk")),
             status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED],
         )
         .order_by()
-        .values("ticket")
+        .values("payable_id")
         .annotate(
             total=Sum(
                 ExpressionWrapper(
@@ -273,6 +276,31 @@ def amount_paid_subquery() -> Coalesce:
     )
     return Coalesce(
         Subquery(paid, output_field=money), Value(Decimal("0")), output_field=money
+    )
+
+
+def ticket_payments(*, ticket) -> QuerySet[Payment]:
+    """The payments of one ticket (payments.payables: kind "ticket")."""
+    return Payment.objects.of(PAYABLE_KIND, ticket.pk)
+
+
+def ticket_refundable_payment(*, ticket) -> Payment | None:
+    """The ticket's first online payment that still holds money, if any."""
+    return (
+        ticket_payments(ticket=ticket)
+        .filter(status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED])
+        .exclude(provider=Provider.CASH)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def tickets_paid(ticket_ids) -> set[str]:
+    """The ids (as text) of those tickets that have a succeeded payment."""
+    return set(
+        Payment.objects.of_many(PAYABLE_KIND, ticket_ids)
+        .filter(status=PaymentStatus.SUCCEEDED)
+        .values_list("payable_id", flat=True)
     )
 
 

@@ -7,18 +7,16 @@ learning (A1 first, unknown last, then name). The groups are laid end to end and
 dealt round-robin over ceil(N / table size) tables. So every table gets an even
 share of each group (counts differ by at most one), and the people of one group at
 a table come from different parts of its level range (ranks t, t+n, t+2n, …).
-Organizers then move people between tables; assignments are TableSeat rows.
+Organizers then move people between tables; assignments are TableSeat rows, written
+by tickets.services (tables_assign, table_seat_move): this module only reads.
 """
 
 import math
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from community.audit import audit_record
 from community.models import LanguageKind, LanguageLevel, LanguageSkill
 from events.models import Event
-from tickets.models import Side, TableSeat, Ticket, TicketStatus
+from tickets.models import Side, Ticket, TicketStatus
 
 DEFAULT_TABLE_SIZE = 6
 MAX_TABLE = 999  # far beyond any room, and well inside the database's integer
@@ -42,7 +40,7 @@ class Seat:
         return Side(self.side).label if self.side else ""
 
 
-def _seats(event: Event) -> list[Seat]:
+def seats_of(event: Event) -> list[Seat]:
     """Checked-in attendees with side and level (3 queries)."""
     tickets = list(
         Ticket.objects.filter(event=event, status=TicketStatus.CHECKED_IN)
@@ -100,57 +98,9 @@ def tables_suggest(seats: list[Seat], *, table_size: int = DEFAULT_TABLE_SIZE) -
     return tables
 
 
-@transaction.atomic
-def tables_assign(*, event: Event, table_size: int, actor=None, request=None) -> int:
-    """Store the suggested grouping (replacing the current one). Returns the number
-    of tables. Audited."""
-    tables = tables_suggest(_seats(event), table_size=table_size)
-    TableSeat.objects.filter(event=event).delete()
-    TableSeat.objects.bulk_create(
-        TableSeat(event=event, ticket=seat.ticket, table=number)
-        for number, table in enumerate(tables, start=1)
-        for seat in table
-    )
-    audit_record(
-        action="tables.assigned",
-        actor=actor,
-        target=event,
-        request=request,
-        changes={"tables": len(tables), "table_size": table_size},
-    )
-    return len(tables)
-
-
-@transaction.atomic
-def table_seat_move(
-    *, event: Event, ticket: Ticket, table: int, actor=None, request=None
-) -> TableSeat:
-    """Seat a checked-in attendee at `table` (1 or more; a new number opens a table)."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    if ticket.event_id != event.pk or ticket.status != TicketStatus.CHECKED_IN:
-        raise ValidationError(_("Only people checked in at this event have a table."))
-    if not 1 <= table <= MAX_TABLE:
-        raise ValidationError(
-            _("Tables are numbered from 1 to %(max)s.") % {"max": MAX_TABLE}
-        )
-    seat, _created = TableSeat.objects.update_or_create(
-        ticket=ticket, defaults={"event": event, "table": table}
-    )
-    audit_record(
-        action="tables.moved",
-        actor=actor,
-        target=ticket,
-        request=request,
-        changes={"table": table},
-    )
-    return seat
-
-
 def tables_current(event: Event) -> dict:
     """Stored tables (with each table's side counts) and who is not seated yet."""
-    seats = _seats(event)
+    seats = seats_of(event)
     numbers = sorted({s.table for s in seats if s.table is not None})
     tables = []
     for number in numbers:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community.decorators import door_staff_required
 from events.models import Event
-from tickets import tables
+from tickets import services, tables
 from tickets.models import Ticket
 
 
@@ -61,9 +61,7 @@ def tables_screen(request, event_id):
 def tables_suggest(request, event_id):
     event = get_object_or_404(Event, pk=event_id)
     size = _table_size(request.POST.get("table_size"))
-    count = tables.tables_assign(
-        event=event, table_size=size, actor=request.user, request=request
-    )
+    count = services.tables_assign(event=event, table_size=size, actor=request.user)
     messages.success(request, _("Suggested %(count)s tables.") % {"count": count})
     return redirect("tickets:tables", event_id=event.pk)
 
@@ -85,8 +83,8 @@ def tables_move(request, event_id):
     )
     try:
         table = int(request.POST.get("table", ""))
-        tables.table_seat_move(
-            event=event, ticket=ticket, table=table, actor=request.user, request=request
+        services.table_seat_move(
+            event=event, ticket=ticket, table=table, actor=request.user
         )
     except ValueError:
         messages.error(request, _("Choose a table number."))

@@ -1,8 +1,9 @@
-"""Periodic jobs of the tickets app (operations/jobs.py schedules and records them)."""
+"""Periodic jobs of the tickets app (spanglish/jobs.py schedules them, operations records them)."""
 
 from datetime import timedelta
 
-from operations.jobs import periodic
+from spanglish.jobs import periodic
+from tickets.reminders import reminders_send
 from tickets.services import tickets_expire_stale, waitlist_expire_offers
 
 
@@ -13,3 +14,10 @@ def expire_holds() -> str:
     tickets = tickets_expire_stale()
     offers = waitlist_expire_offers()
     return f"Expired {tickets} ticket holds and {offers} waiting-list offers."
+
+
+@periodic("0 * * * *")
+def send_reminders() -> str:
+    """Queue the day-before reminders that are due (as `manage.py send_reminders`);
+    once per ticket, however often it runs."""
+    return f"{reminders_send()} reminder(s) queued."

@@ -1,6 +1,10 @@
-from django.urls import path, re_path
+"""Seat pages, mounted by spanglish/urls.py under /<lang>/tickets/ together with
+the door check-in pages (door/checkin_urls.py) in the "tickets" namespace;
+`account_urlpatterns` under /<lang>/account/."""
 
-from tickets import door_views, tables_views, views
+from django.urls import path
+
+from tickets import tables_views, views
 
 app_name = "tickets"
 
@@ -9,14 +13,6 @@ urlpatterns = [
     path("waitlist/<uuid:event_id>/", views.waitlist_join, name="waitlist-join"),
     path("offer/<str:token>/", views.waitlist_offer, name="offer"),
     path("m/<str:token>/", views.ticket_manage, name="manage"),
-    path("door/", door_views.door_index, name="door"),
-    path("door/<uuid:event_id>/", door_views.door_event, name="door-event"),
-    path("door/<uuid:event_id>/counts/", door_views.door_counts, name="door-counts"),
-    re_path(
-        r"^events/(?P<event_id>[0-9a-f-]{36})/attendees\.(?P<fmt>csv|xlsx)$",
-        door_views.attendees_export,
-        name="export",
-    ),
     path("tables/<uuid:event_id>/", tables_views.tables_page, name="tables"),
     path(
         "tables/<uuid:event_id>/screen/",
@@ -32,4 +28,9 @@ urlpatterns = [
     path("<uuid:pk>/", views.ticket_detail, name="detail"),
     path("<uuid:pk>/cancel/", views.ticket_cancel, name="cancel"),
     path("<uuid:pk>/coming/", views.ticket_holder_confirm, name="holder-confirm"),
+]
+
+# A member's own tickets, at /<lang>/account/tickets/ (tickets:mine).
+account_urlpatterns = [
+    path("tickets/", views.my_tickets, name="mine"),
 ]

@@ -1,10 +1,13 @@
-"""Visitor pages: booking, the ticket page, cancelling, the waiting list."""
+"""Visitor pages: booking, the ticket page, cancelling, the waiting list, and a
+member's own tickets (mounted at /<lang>/account/tickets/ as tickets:mine)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -89,7 +92,6 @@ def book(request, event_id):
             attendee_email=email,
             side=form.chosen_side,
             by_email_only=not signed_in,
-            request=request,
         )
     except services.SoldOut as exc:
         messages.error(request, exc.message)
@@ -171,7 +173,7 @@ def ticket_holder_confirm(request, pk):
     ticket = get_object_or_404(Ticket, pk=pk)
     if not may_access_ticket(request, ticket):
         raise Http404
-    services.ticket_holder_confirm(ticket=ticket, request=request)
+    services.ticket_holder_confirm(ticket=ticket)
     messages.success(request, _("Thank you: see you there!"))
     return redirect(ticket)
 
@@ -182,9 +184,7 @@ def ticket_cancel(request, pk):
     if not may_access_ticket(request, ticket):
         raise Http404
     try:
-        services.ticket_cancel_by_holder(
-            ticket=ticket, actor=request.user, request=request
-        )
+        services.ticket_cancel_by_holder(ticket=ticket, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -224,7 +224,6 @@ def waitlist_join(request, event_id):
             email=email,
             side=form.chosen_side,
             by_email_only=not signed_in,
-            request=request,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -285,7 +284,6 @@ def waitlist_offer(request, token):
                 attendee_email=entry.email,
                 waitlist_entry=entry,
                 side=form.chosen_side,
-                request=request,
             )
         except services.SoldOut as exc:
             messages.error(request, exc.message)
@@ -297,4 +295,19 @@ def waitlist_offer(request, token):
         request,
         "tickets/waitlist_offer.html",
         {"entry": entry, "event": event, "form": form, "booker_name": entry.name},
+    )
+
+
+@login_required
+def my_tickets(request):
+    now = timezone.now()
+    tickets = list(
+        Ticket.objects.filter(user=request.user)
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    upcoming = [t for t in tickets if t.event.ends_at >= now]
+    past = [t for t in reversed(tickets) if t.event.ends_at < now]
+    return render(
+        request, "tickets/my_tickets.html", {"upcoming": upcoming, "past": past}
     )

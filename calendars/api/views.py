@@ -48,7 +48,7 @@ class IframeSettingsView(GenericAPIView):
         )
         serializer.is_valid(raise_exception=True)
         obj = services.widget_settings_update(
-            actor=request.user, request=request, **serializer.validated_data
+            actor=request.user, **serializer.validated_data
         )
         return Response(WidgetSettingsSerializer(obj).data)
 
@@ -91,7 +91,6 @@ class EventIframeSettingsView(GenericAPIView):
         obj = services.event_widget_settings_update(
             event=event,
             actor=request.user,
-            request=request,
             **serializer.validated_data,
         )
         return Response(EventWidgetSettingsSerializer(obj).data)
@@ -158,7 +157,7 @@ class FeedTokenView(GenericAPIView):
         responses={201: FeedTokenSerializer},
     )
     def post(self, request):
-        token = services.feed_token_rotate(user=request.user, request=request)
+        token = services.feed_token_rotate(user=request.user)
         return Response(FeedTokenSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -168,5 +167,5 @@ class FeedTokenView(GenericAPIView):
         responses={204: None},
     )
     def delete(self, request):
-        services.feed_token_revoke(user=request.user, request=request)
+        services.feed_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -112,7 +112,7 @@ class HistoryTicketSerializer(serializers.Serializer):
     attended = serializers.SerializerMethodField()
     checked_in_at = serializers.DateTimeField(source="checkin_at", allow_null=True)
     booked_at = serializers.DateTimeField(source="created_at")
-    payments = HistoryPaymentSerializer(many=True, source="payments.all")
+    payments = HistoryPaymentSerializer(many=True, source="history_payments")
 
     no_show = serializers.BooleanField(source="is_no_show")
 
@@ -142,10 +142,6 @@ class RegisterSerializer(serializers.Serializer):
 
 class RegisterResponseSerializer(serializers.Serializer):
     detail = StrictCharField()
-
-
-class LogoutSerializer(serializers.Serializer):
-    refresh = StrictCharField()
 
 
 class EmailUnverified(PermissionDenied):
@@ -178,9 +174,7 @@ class LoginSerializer(TokenObtainPairSerializer):
         data = TokenObtainSerializer.validate(self, attrs)
         self.confirm_login_allowed(self.user)
         # Staff with an authenticator app: no token without its code.
-        api_login_second_factor(
-            user=self.user, otp=attrs.get("otp"), request=self.context.get("request")
-        )
+        api_login_second_factor(user=self.user, otp=attrs.get("otp"))
         refresh = self.get_token(self.user)
         data["refresh"] = str(refresh)
         data["access"] = str(refresh.access_token)

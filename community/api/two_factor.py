@@ -17,10 +17,10 @@ from community.two_factor import (
 )
 
 
-def api_login_second_factor(*, user, otp, request=None) -> None:
+def api_login_second_factor(*, user, otp) -> None:
     if two_factor_enabled(user):
         try:
-            two_factor_verify(user=user, code=otp or "", request=request)
+            two_factor_verify(user=user, code=otp or "")
         except ValidationError as exc:
             message = exc.messages[0]
             if exc.code == "otp_throttled":

@@ -21,7 +21,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups_for_role(self, create, extracted, **kwargs):
         if create:
-            from community.roles import apply_role_groups
+            from community.roles import apply_role_flags, apply_role_groups
 
+            apply_role_flags(self)
             self.save()
             apply_role_groups(self)

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def paid_ticket(user):
     ticket = TicketFactory(user=user)
     payment = Payment.objects.create(
-        ticket=ticket,
+        payable_kind="ticket",
+        payable_id=str(ticket.pk),
         provider=Provider.STRIPE,
         amount=Decimal("12.50"),
         currency="EUR",

@@ -17,7 +17,8 @@ def _paid_pass(user):
         user=user, product=PassProductFactory(name_en="5 sessions", sessions=5)
     )
     payment = Payment.objects.create(
-        pass_purchase=pass_purchase,
+        payable_kind="pass",
+        payable_id=str(pass_purchase.pk),
         provider=Provider.STRIPE,
         amount=Decimal("40.00"),
         currency="EUR",

@@ -101,7 +101,8 @@ def test_history_has_tickets_payments_and_attendance_without_n_plus_1(
     for n in range(4):
         ticket = TicketFactory(user=member)
         Payment.objects.create(
-            ticket=ticket,
+            payable_kind="ticket",
+            payable_id=str(ticket.pk),
             provider=Provider.CASH,
             amount=Decimal("10.00"),
             currency="EUR",

@@ -55,7 +55,7 @@ class DoorSyncView(APIView):
         data = serializer.validated_data
         event = get_object_or_404(Event, pk=data["event"])
         answers = services.checkins_sync(
-            event=event, items=data["checkins"], actor=request.user, request=request
+            event=event, items=data["checkins"], actor=request.user
         )
         payload = {
             "results": [asdict(answer) for answer in answers],

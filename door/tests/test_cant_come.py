@@ -10,11 +10,11 @@ from django.utils import timezone, translation
 
 from community.models import AuditLog
 from door.links import cant_come_token
-from emails.notifications import ticket_reminder_send
 from events.tests.factories import EventFactory
 from payments.models import Payment, PaymentStatus, Provider
 from payments.tests.fakes import start_fake_providers
 from tickets.models import PaymentMethod, Ticket, TicketStatus, WaitlistStatus
+from tickets.notifications import ticket_reminder_send
 from tickets.services import waitlist_join
 from tickets.tests.factories import TicketFactory
 
@@ -49,7 +49,9 @@ def _paid_online(ticket, amount=Decimal("15.00")):
     ticket.payment_method = PaymentMethod.ONLINE
     ticket.save()
     return Payment.objects.create(
-        ticket=ticket,
+        payable_kind="ticket",
+        payable_id=str(ticket.pk),
+        event_id=ticket.event_id,
         provider=Provider.STRIPE,
         amount=amount,
         currency="EUR",

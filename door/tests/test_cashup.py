@@ -13,6 +13,7 @@ from payments import services as payment_services
 from payments.models import Payment, PaymentStatus, Provider
 from spanglish.errors import ConflictError
 from tickets.models import PaymentMethod
+from tickets.payables import ticket_payment_record_cash
 from tickets.services import ticket_check_in
 from tickets.tests.factories import TicketFactory
 
@@ -33,7 +34,9 @@ def _door_ticket(event):
 def _online_paid(event, amount):
     ticket = TicketFactory(event=event, payment_method=PaymentMethod.ONLINE)
     return Payment.objects.create(
-        ticket=ticket,
+        payable_kind="ticket",
+        payable_id=str(ticket.pk),
+        event_id=ticket.event_id,
         provider=Provider.STRIPE,
         amount=amount,
         currency=event.currency,
@@ -49,7 +52,7 @@ def test_expected_cash_per_volunteer_with_refunds(volunteer, organizer):
     services.walkin_register(event=event, name="W", amount="5.15", actor=volunteer)
     # The organizer takes cash for one more, then hands 2.10 back (partial refund)...
     third = _door_ticket(event)
-    paid = payment_services.payment_record_cash(
+    paid = ticket_payment_record_cash(
         ticket=third, amount=Decimal("7.30"), actor=organizer
     )
     payment_services.payment_refund(
@@ -57,7 +60,7 @@ def test_expected_cash_per_volunteer_with_refunds(volunteer, organizer):
     )
     # ...and a fully refunded cash payment counts nothing.
     fourth = _door_ticket(event)
-    gone = payment_services.payment_record_cash(
+    gone = ticket_payment_record_cash(
         ticket=fourth, amount=Decimal("7.30"), actor=organizer
     )
     payment_services.payment_refund(payment=gone, amount=None, actor=organizer)

@@ -35,7 +35,7 @@ def test_walkin_without_email_gets_checked_in_and_cash_recorded(volunteer):
 
     assert ticket.status == TicketStatus.CHECKED_IN
     assert ticket.checked_in_by == volunteer
-    payment = Payment.objects.get(ticket=ticket)
+    payment = Payment.objects.of("ticket", ticket.pk).get()
     assert payment.provider == Provider.CASH
     assert payment.amount == Decimal("8.50")
     placeholder = ticket.user
@@ -57,7 +57,7 @@ def test_walkin_with_known_email_reuses_the_account(volunteer, member):
 
     assert ticket.user == member
     assert User.objects.filter(email__iexact=member.email).count() == 1
-    assert Payment.objects.get(ticket=ticket).amount == Decimal("3.00")
+    assert Payment.objects.of("ticket", ticket.pk).get().amount == Decimal("3.00")
 
 
 def test_walkin_refused_when_sold_out(volunteer):
@@ -156,7 +156,7 @@ def test_walkin_amount_typed_is_the_amount_recorded_everywhere(volunteer):
 
     assert ticket.status == TicketStatus.CHECKED_IN
     assert ticket.amount_collected == Decimal("7.50")
-    (payment,) = Payment.objects.filter(ticket=ticket)
+    (payment,) = Payment.objects.of("ticket", ticket.pk)
     assert payment.amount == Decimal("7.50")
     assert payment.status == PaymentStatus.SUCCEEDED
     cash = AuditLog.objects.get(action="payment.cash_recorded")
@@ -186,7 +186,7 @@ def test_walkin_with_zero_typed_is_admitted_not_paid_and_no_cash_is_expected(
     assert ticket.status == TicketStatus.CHECKED_IN
     assert ticket.amount_collected == Decimal("0")
     assert ticket.amount_due == Decimal("15.00")  # still owed
-    (owed,) = Payment.objects.filter(ticket=ticket)
+    (owed,) = Payment.objects.of("ticket", ticket.pk)
     assert owed.status == PaymentStatus.UNPAID
     assert owed.amount == Decimal("15.00")
     assert not Payment.objects.filter(status__in=PAID_STATUSES).exists()
@@ -214,3 +214,15 @@ def test_walkin_page_with_zero_says_not_paid(client, volunteer):
     page = response.content.decode()
     assert "Checked in, not paid" in page
     assert "15.00 EUR taken" not in page
+
+
+def test_walkin_cash_is_rounded_to_the_events_currency(volunteer):
+    # Chilean pesos have no minor units: "4500.6" typed is 4501 CLP, not 4500.60.
+    event = EventFactory(price=Decimal("5000"), currency="CLP")
+
+    ticket = services.walkin_register(
+        event=event, name="Peso Pablo", amount="4500.6", actor=volunteer
+    )
+
+    (payment,) = Payment.objects.of("ticket", ticket.pk)
+    assert payment.amount == Decimal("4501")

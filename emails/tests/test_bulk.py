@@ -111,7 +111,11 @@ def test_event_message_goes_to_active_ticket_holders(commit, mailoutbox, organiz
     holder = TicketFactory(event=event)
     unsubscribed = TicketFactory(event=event, user=UserFactory(marketing_consent=False))
     TicketFactory(event=event, status=TicketStatus.CANCELLED)
-    bulk = _news(organizer, audience=BulkAudience.EVENT_ATTENDEES, event=event)
+    bulk = _news(
+        organizer,
+        audience=BulkAudience.EVENT_ATTENDEES,
+        audience_params={"event": str(event.pk)},
+    )
     with commit():
         bulk_email_send(bulk=bulk, actor=organizer)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
@@ -163,3 +167,34 @@ def test_member_cannot_reach_the_bulk_admin(client, member):
     assert "/login/" in response["Location"]
     bulk.refresh_from_db()
     assert bulk.status == BulkStatus.DRAFT
+
+
+def test_organizer_picks_the_event_of_an_attendees_message_from_a_list(
+    client, organizer
+):
+    event = EventFactory(title_en="Tapas night")
+    client.force_login(organizer)
+    add = reverse("admin:emails_bulkemail_add")
+    form = client.get(add)
+    assert f'value="{event.pk}"' in form.content.decode()
+
+    missing = client.post(
+        add,
+        {"audience": BulkAudience.EVENT_ATTENDEES, "subject_en": "Hi", "body_en": "x"},
+    )
+    created = client.post(
+        add,
+        {
+            "audience": BulkAudience.EVENT_ATTENDEES,
+            "event": str(event.pk),
+            "subject_en": "Hi",
+            "body_en": "x",
+        },
+    )
+
+    assert missing.status_code == 200  # the form again, with the event required
+    assert created.status_code == 302
+    bulk = BulkEmail.objects.get()
+    assert bulk.audience_params == {"event": str(event.pk)}
+    listing = client.get(reverse("admin:emails_bulkemail_changelist"))
+    assert "Tapas night" in listing.content.decode()

@@ -211,7 +211,7 @@ def test_only_admins_read_email_bodies_in_admin(
 ):
     settings.TWO_FACTOR_REQUIRED_ROLES = []  # not what this test is about
     with commit():
-        from emails.notifications import notify_ticket_confirmed
+        from tickets.notifications import notify_ticket_confirmed
 
         notify_ticket_confirmed(TicketFactory(user=UserFactory(name="Ana")))
     log = EmailLog.objects.get()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from community.tests.factories import UserFactory
 from emails.bulk import bulk_email_send
 from emails.models import BulkAudience, BulkEmail, EmailLog, EmailStatus
-from emails.notifications import notify_ticket_confirmed
+from tickets.notifications import notify_ticket_confirmed
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db

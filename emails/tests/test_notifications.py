@@ -9,8 +9,8 @@ from emails.models import EmailLog, EmailStatus
 from events.models import EventStatus
 from events.services import event_cancel, event_update
 from events.tests.factories import EventFactory
-from payments.services import payment_record_cash
 from tickets.models import PaymentMethod, TicketStatus, WaitingListEntry
+from tickets.payables import ticket_payment_record_cash
 from tickets.services import ticket_book
 from tickets.tests.factories import TicketFactory
 
@@ -52,7 +52,7 @@ def test_booking_confirmation_has_qr_code_and_calendar_file(commit, mailoutbox):
     assert "/tickets/" in html  # the link to manage the ticket
     log = EmailLog.objects.get(template="ticket_confirmed")
     assert log.user == user
-    assert log.event == event
+    assert log.topic == f"event:{event.pk}"
     assert log.status == EmailStatus.SENT
 
 
@@ -77,7 +77,9 @@ def test_cash_payment_sends_a_receipt(commit, mailoutbox, volunteer):
     event = EventFactory(price=Decimal("8.00"))
     ticket = TicketFactory(event=event, payment_method=PaymentMethod.DOOR)
     with commit():
-        payment_record_cash(ticket=ticket, amount=Decimal("8.00"), actor=volunteer)
+        ticket_payment_record_cash(
+            ticket=ticket, amount=Decimal("8.00"), actor=volunteer
+        )
     [message] = mailoutbox
     assert message.to == [ticket.user.email]
     assert "8.00" in message.body
@@ -95,7 +97,7 @@ def test_waitlist_offer_email_has_the_offer_link(commit, mailoutbox):
         offered_at=timezone.now(),
         offer_expires_at=timezone.now() + timedelta(hours=24),
     )
-    from emails.notifications import notify_waitlist_offer
+    from tickets.notifications import notify_waitlist_offer
 
     with commit():
         notify_waitlist_offer(entry)

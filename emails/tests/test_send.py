@@ -22,7 +22,7 @@ def _send(commit, **overrides):
             "manage_url": "https://example.com/t/1",
         },
         "language": "en",
-        "event": ticket.event,
+        "topic": f"event:{ticket.event.pk}",
     }
     kwargs.update(overrides)
     with commit():

@@ -5,7 +5,7 @@ from django.utils import timezone
 from community.models import AuditLog
 from community.tests.factories import UserFactory
 from emails.bulk import unsubscribe_url
-from emails.notifications import notify_ticket_confirmed
+from tickets.notifications import notify_ticket_confirmed
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from events import series as series_services
+from events import services as series_services
 from events.api.serializers import (
     PLACE_AND_PRICE_FIELDS,
     TEXT_FIELDS,
@@ -171,9 +171,7 @@ class SeriesListCreateView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         values.pop("from_date", None)
-        series = series_services.series_create(
-            actor=request.user, request=request, **values
-        )
+        series = series_services.series_create(actor=request.user, **values)
         return Response(_series_data(request, series), status=status.HTTP_201_CREATED)
 
 
@@ -219,7 +217,6 @@ class SeriesDetailView(GenericAPIView):
             series=series,
             from_date=values.pop("from_date", None),
             actor=request.user,
-            request=request,
             **values,
         )
         return self._answer(result.series)
@@ -255,6 +252,5 @@ class SeriesSkipView(GenericAPIView):
             series=series,
             day=serializer.validated_data["date"],
             actor=request.user,
-            request=request,
         )
         return Response(_series_data(request, series))

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from events.api import series, views
+from events.api import media, series, views
 from spanglish.api.paths import UUID
 
 urlpatterns = [
@@ -20,5 +20,12 @@ urlpatterns = [
         rf"^series/(?P<pk>{UUID})/skip/?$",
         series.SeriesSkipView.as_view(),
         name="series-skip",
+    ),
+    # The media API (paths unchanged; see events/api/media.py).
+    re_path(r"^media/upload/?$", media.MediaUploadView.as_view(), name="media-upload"),
+    re_path(
+        rf"^media/(?P<pk>{UUID})/?$",
+        media.MediaDetailView.as_view(),
+        name="media-detail",
     ),
 ]

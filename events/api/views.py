@@ -63,9 +63,7 @@ class EventListCreateView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = EventWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = services.event_create(
-            actor=request.user, request=request, **serializer.validated_data
-        )
+        event = services.event_create(actor=request.user, **serializer.validated_data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -109,7 +107,6 @@ class EventDetailView(GenericAPIView):
         event = services.event_update(
             event=event,
             actor=request.user,
-            request=request,
             **serializer.validated_data,
         )
         return Response(EventSerializer(self.get_queryset().get(pk=event.pk)).data)
@@ -139,9 +136,7 @@ class EventDetailView(GenericAPIView):
     )
     def delete(self, request, pk):
         event = self.get_object()
-        deleted = services.event_delete(
-            event=event, actor=request.user, request=request
-        )
+        deleted = services.event_delete(event=event, actor=request.user)
         if deleted:
             return Response(status=status.HTTP_204_NO_CONTENT)
         event = self.get_queryset().get(pk=pk)

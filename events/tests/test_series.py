@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 
 from community.models import AuditLog
 from events.models import Event, EventStatus, SeriesFrequency
-from events.series import (
+from events.recurrence import series_rrule
+from events.services import (
     series_create,
     series_generate_sessions,
-    series_rrule,
     series_update_future,
     session_skip,
     session_update_one,

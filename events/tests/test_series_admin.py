@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EventSeries, EventStatus
-from events.series import series_create
+from events.services import series_create
 
 pytestmark = pytest.mark.django_db
 

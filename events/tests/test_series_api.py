@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import EventSeries, EventStatus
-from events.series import series_create
+from events.services import series_create
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from calendars.ics import series_ics
+from events.ics import series_ics
 from events.models import SeriesFrequency
-from events.series import series_create, session_skip
+from events.services import series_create, session_skip
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import EventStatus, SeriesFrequency
-from events.series import series_create, series_generate_sessions, session_skip
+from events.services import series_create, series_generate_sessions, session_skip
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -233,7 +233,9 @@ def test_event_without_role_goes_to_the_gallery(organizer_client):
     )
     response = upload(organizer_client, images.jpeg(), event=str(event.pk))
     assert response.json()["role"] == "gallery"
-    assert list(event.media_files.values_list("role", flat=True)) == ["gallery"]
+    assert list(
+        Media.objects.filter(event_image__event=event).values_list("role", flat=True)
+    ) == ["gallery"]
 
 
 def test_deleting_a_banner_in_use_detaches_it_and_removes_files(

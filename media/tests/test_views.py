@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import EventStatus
+from events.services import event_image_upload
 from events.tests.factories import EventFactory
-from media import services
 from media.models import Media
 from media.tests import images
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def add_image(capture, *, event, role, user, size=(2000, 1000), alt_en=""):
     file = SimpleUploadedFile("p.jpg", images.jpeg(size), content_type="image/jpeg")
     with capture(execute=True):
-        media = services.media_upload(
+        media = event_image_upload(
             file=file, event=event, role=role, uploaded_by=user, alt_en=alt_en
         )
     media.refresh_from_db()
@@ -112,7 +112,7 @@ def test_image_before_variants_are_made_still_shows(client, organizer):
     event = EventFactory()
     file = SimpleUploadedFile("p.png", images.png(), content_type="image/png")
     # No commit callbacks run: the worker has not made the variants yet.
-    media = services.media_upload(
+    media = event_image_upload(
         file=file, event=event, role="banner", uploaded_by=organizer
     )
     assert media.variants == []

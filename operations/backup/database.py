@@ -68,14 +68,6 @@ def sqlite_integrity_check(path: Path) -> str:
         db.close()
 
 
-def sqlite_file_counts(path: Path) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    try:
-        return _sqlite_counts(db)
-    finally:
-        db.close()
-
-
 def _sqlite_restore(alias: str, source: Path) -> None:
     connection = connections[alias]
     connection.ensure_connection()

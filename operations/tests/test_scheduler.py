@@ -14,16 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from operations.jobs import jobs_load
 from operations.models import ScheduledJob
 from operations.services import job_finish, job_start
+from spanglish.jobs import jobs_load
 from tickets.models import PaymentMethod, TicketStatus
 from tickets.tests.factories import TicketFactory
 
 ROOT = Path(settings.BASE_DIR)
 EXPECTED_JOBS = {
     "tickets.tasks.expire_holds",
-    "emails.scheduled.send_reminders",
+    "tickets.tasks.send_reminders",
     "payments.tasks.reconcile_payments",
     "events.tasks.generate_series_sessions",
     "community.tasks.purge_audit_ips",
@@ -91,7 +91,7 @@ def test_run_is_skipped_and_logged_while_the_previous_one_is_still_going(caplog)
 
     # What a slow run in another worker holds while it works.
     token = job_start(name=EXPIRE_HOLDS, schedule="* * * * *", lease=timedelta(hours=1))
-    with caplog.at_level(logging.WARNING, logger="operations.jobs"):
+    with caplog.at_level(logging.WARNING, logger="spanglish.jobs"):
         assert expire_holds.call().startswith("skipped")
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.PENDING_PAYMENT

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = os.environ.get("SCHEDULER_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 EXPIRE_HOLDS = "tickets.tasks.expire_holds"
-FAST = f"{EXPIRE_HOLDS}=2,emails.scheduled.send_reminders=2"
+FAST = f"{EXPIRE_HOLDS}=2,tickets.tasks.send_reminders=2"
 
 
 def _database_url() -> str:

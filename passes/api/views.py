@@ -122,7 +122,7 @@ class PassPurchaseView(GenericAPIView):
         return Response(
             {
                 "payment": payment.pk,
-                "pass_id": payment.pass_purchase_id,
+                "pass_id": payment.payable_id,
                 "status": payment.status,
                 "checkout_url": payment.checkout_url,
             },
@@ -155,7 +155,7 @@ class PassUseView(GenericAPIView):
                 _("You have no pass that covers this event."), code="no_usable_pass"
             )
         ticket = services.pass_book_session(
-            pass_=pass_purchase, event=event, user=request.user, request=request
+            pass_=pass_purchase, event=event, user=request.user
         )
         pass_purchase = Pass.objects.get(pk=pass_purchase.pk)
         return Response(

@@ -4,6 +4,7 @@ from community.tests.factories import UserFactory
 from emails.models import EmailLog
 from events.tests.factories import EventFactory
 from passes import services
+from payments.tests.fakes import pass_of
 
 
 def test_online_pass_purchase_emails_one_receipt_even_on_webhook_replays(
@@ -53,14 +54,14 @@ def test_refund_of_unused_sessions_emails_the_refunded_amount(
     payment.refresh_from_db()
     for _ in range(3):
         services.pass_book_session(
-            pass_=payment.pass_purchase,
+            pass_=pass_of(payment),
             event=EventFactory(price=Decimal("12")),
             user=member,
         )
     EmailLog.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.pass_refund_unused(pass_=payment.pass_purchase, actor=organizer)
+        services.pass_refund_unused(pass_=pass_of(payment), actor=organizer)
 
     log = EmailLog.objects.get(template="pass_refund")
     assert log.to_email == member.email

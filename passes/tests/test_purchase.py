@@ -6,6 +6,7 @@ from community.models import AuditLog
 from passes import services
 from passes.models import Pass, PassStatus
 from payments.models import Payment, PaymentNotification, PaymentStatus, Provider
+from payments.tests.fakes import pass_of
 
 
 def test_stripe_purchase_activates_the_pass_once_even_on_replays(
@@ -14,7 +15,7 @@ def test_stripe_purchase_activates_the_pass_once_even_on_replays(
     payment = services.pass_purchase_start(
         product=product, buyer=member, provider_code="stripe"
     )
-    pass_purchase = payment.pass_purchase
+    pass_purchase = pass_of(payment)
     assert pass_purchase.status == PassStatus.PENDING_PAYMENT
     (sent,) = fake.requests_to("POST", "/v1/checkout/sessions")
     assert sent.body["metadata[pass_id]"] == str(pass_purchase.pk)
@@ -49,14 +50,14 @@ def test_mercadopago_purchase_activates_the_pass_and_replays_change_nothing(
     (sent,) = fake.requests_to("POST", "/checkout/preferences")
     assert sent.body["external_reference"] == str(payment.pk)
     assert sent.body["items"][0]["unit_price"] == 100
-    assert sent.body["metadata"]["pass_id"] == str(payment.pass_purchase_id)
+    assert sent.body["metadata"]["pass_id"] == str(payment.payable_id)
 
     mp = fake.mp_pay(payment.provider_reference)
     for _ in range(3):
         assert post_mp(mp["id"], notification_id=555).status_code == 200
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED
-    assert payment.pass_purchase.status == PassStatus.ACTIVE
+    assert pass_of(payment).status == PassStatus.ACTIVE
     assert AuditLog.objects.filter(action="pass.activated").count() == 1
     assert PaymentNotification.objects.count() == 1
 
@@ -71,7 +72,7 @@ def test_wrong_amount_leaves_the_pass_waiting_and_flags_the_payment(
     post_stripe("checkout.session.completed", session)
     payment.refresh_from_db()
     assert payment.flagged
-    assert payment.pass_purchase.status == PassStatus.PENDING_PAYMENT
+    assert pass_of(payment).status == PassStatus.PENDING_PAYMENT
 
 
 def test_double_click_reuses_the_open_checkout(fake, product, member):

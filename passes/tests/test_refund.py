@@ -11,6 +11,7 @@ from passes.models import PassStatus
 from passes.services import PassNotUsable
 from passes.tests.factories import PassProductFactory
 from payments.models import PaymentStatus
+from payments.tests.fakes import pass_of
 from spanglish.errors import ConflictError
 
 
@@ -22,7 +23,7 @@ def _paid_pass(fake, product, member, post_stripe):
         "checkout.session.completed", fake.stripe_pay(payment.provider_reference)
     )
     payment.refresh_from_db()
-    return payment.pass_purchase, payment
+    return pass_of(payment), payment
 
 
 def _use(pass_purchase, member, n):
@@ -68,8 +69,8 @@ def test_refund_through_mercadopago_rounds_down_to_cents(
     )
     post_mp(fake.mp_pay(payment.provider_reference)["id"])
     payment.refresh_from_db()
-    _use(payment.pass_purchase, member, 1)
-    payment = services.pass_refund_unused(pass_=payment.pass_purchase, actor=organizer)
+    _use(pass_of(payment), member, 1)
+    payment = services.pass_refund_unused(pass_=pass_of(payment), actor=organizer)
     assert payment.refunded_amount == Decimal("6.66")  # 10 * 2 / 3, rounded down
     (refund,) = fake.requests_to("POST", "/v1/payments/")
     assert refund.body["amount"] == 6.66

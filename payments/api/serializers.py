@@ -4,11 +4,23 @@ from payments.models import ONLINE_PROVIDER_CHOICES, Payment
 from spanglish.api.fields import StrictCharField
 
 
+class PayableIdField(serializers.UUIDField):
+    """The payable's id when the payment pays for a `kind`, else null (the API kept
+    its `ticket` and `pass_purchase` fields when payments became generic)."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        if value.payable_kind != self.kind:
+            return None
+        return super().to_representation(value.payable_id)
+
+
 class PaymentSerializer(serializers.ModelSerializer):
-    ticket = serializers.UUIDField(source="ticket_id", read_only=True, allow_null=True)
-    pass_purchase = serializers.UUIDField(
-        source="pass_purchase_id", read_only=True, allow_null=True
-    )
+    ticket = PayableIdField(kind="ticket")
+    pass_purchase = PayableIdField(kind="pass")
 
     class Meta:
         model = Payment

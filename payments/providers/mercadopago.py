@@ -198,9 +198,7 @@ class MercadoPagoProvider(PaymentProvider):
         body = {
             "items": [
                 {
-                    "id": str(payment.ticket.event_id)
-                    if payment.ticket_id
-                    else str(payment.pass_purchase.product_id),
+                    "id": payment.handler.item_id(payment),
                     "title": payment.item_title[:250],
                     "quantity": 1,
                     "unit_price": _wire_amount(payment.amount, payment.currency),

@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 
 from events.tests.factories import EventFactory
-from payments import services
 from payments.tests.fakes import (
     mp_signature,
     start_fake_providers,
@@ -13,6 +12,7 @@ from payments.tests.fakes import (
     stripe_signature,
 )
 from tickets.models import PaymentMethod, TicketStatus
+from tickets.payables import ticket_payment_start
 from tickets.tests.factories import TicketFactory
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_secret"  # noqa: S105
@@ -54,13 +54,13 @@ def held_ticket(db):
 @pytest.fixture
 def stripe_payment(fake, held_ticket):
     ticket = held_ticket()
-    return services.payment_start(ticket=ticket, provider_code="stripe")
+    return ticket_payment_start(ticket=ticket, provider_code="stripe")
 
 
 @pytest.fixture
 def mp_payment(fake, held_ticket):
     ticket = held_ticket()
-    return services.payment_start(ticket=ticket, provider_code="mercadopago")
+    return ticket_payment_start(ticket=ticket, provider_code="mercadopago")
 
 
 @pytest.fixture

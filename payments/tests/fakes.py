@@ -385,3 +385,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def ticket_of(payment):
+    """The ticket a payment pays for, read fresh (payments.payables: kind "ticket")."""
+    from tickets.models import Ticket
+
+    return Ticket.objects.get(pk=payment.payable_id)
+
+
+def pass_of(payment):
+    """The pass a payment pays for, read fresh (payments.payables: kind "pass")."""
+    from passes.models import Pass
+
+    return Pass.objects.get(pk=payment.payable_id)

@@ -5,8 +5,9 @@ import pytest
 from payments import services
 from payments.models import PaymentStatus
 from payments.selectors import online_providers
-from payments.tests.fakes import STRIPE_CHECKOUT_HOST
+from payments.tests.fakes import STRIPE_CHECKOUT_HOST, ticket_of
 from tickets.models import TicketStatus
+from tickets.payables import ticket_payment_record_cash, ticket_payments
 
 
 def test_only_providers_with_keys_are_offered(settings):
@@ -96,7 +97,7 @@ def test_provider_down_answers_conflict_and_cancels_payment(
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "provider_unavailable"
-    assert ticket.payments.get().status == PaymentStatus.CANCELLED
+    assert ticket_payments(ticket).get().status == PaymentStatus.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -116,7 +117,7 @@ def test_payment_detail_permissions(
     if who == "anonymous":
         client = api_client
     elif who == "owner":
-        client = auth_client(stripe_payment.ticket.user)
+        client = auth_client(ticket_of(stripe_payment).user)
     else:
         client = auth_client(request.getfixturevalue(who))
     response = client.get(f"/api/payments/{stripe_payment.pk}")
@@ -150,7 +151,7 @@ def test_refund_permissions(
 
 
 def test_owner_cannot_refund_themselves(stripe_payment, auth_client):
-    client = auth_client(stripe_payment.ticket.user)
+    client = auth_client(ticket_of(stripe_payment).user)
     response = client.post("/api/payments/refund", {"payment": str(stripe_payment.pk)})
     assert response.status_code == 403
 
@@ -168,7 +169,7 @@ def test_cash_refund_needs_no_provider(db, organizer, volunteer):
     from tickets.tests.factories import TicketFactory
 
     ticket = TicketFactory(payment_method=PaymentMethod.DOOR, amount_due=Decimal("8"))
-    payment = services.payment_record_cash(
+    payment = ticket_payment_record_cash(
         ticket=ticket, amount=Decimal("8"), actor=volunteer
     )
     payment = services.payment_refund(payment=payment, amount=None, actor=organizer)

@@ -19,6 +19,7 @@ from payments.models import PaymentNotification, PaymentStatus
 from payments.providers.base import Notification
 from payments.providers.stripe import _session_state
 from payments.services import payment_handle_notification
+from tickets.payables import ticket_payment_start
 
 
 @pytest.mark.postgres
@@ -26,9 +27,8 @@ from payments.services import payment_handle_notification
 def test_simultaneous_deliveries_confirm_once(fake, held_ticket):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locking")
-    from payments import services
 
-    payment = services.payment_start(ticket=held_ticket(), provider_code="stripe")
+    payment = ticket_payment_start(ticket=held_ticket(), provider_code="stripe")
     session = fake.stripe_pay(payment.provider_reference)
     stripe_session = stripe.StripeObject.construct_from(session, "sk_test_fake")
     barrier = threading.Barrier(4)
@@ -67,9 +67,8 @@ def test_simultaneous_deliveries_confirm_once(fake, held_ticket):
 
 
 def _paid(fake, held_ticket, price: str):
-    from payments import services
 
-    payment = services.payment_start(
+    payment = ticket_payment_start(
         ticket=held_ticket(price=Decimal(price)), provider_code="stripe"
     )
     session = fake.stripe_pay(payment.provider_reference)

@@ -4,8 +4,9 @@ from decimal import Decimal
 from community.models import AuditLog
 from payments.models import PaymentNotification, PaymentStatus
 from payments.providers.mercadopago import signature_manifest
-from payments.tests.fakes import MP_CHECKOUT_HOST
+from payments.tests.fakes import MP_CHECKOUT_HOST, ticket_of
 from tickets.models import TicketStatus
+from tickets.payables import ticket_payment_start
 
 
 def test_preference_created_with_external_reference_and_back_urls(mp_payment, fake):
@@ -44,7 +45,7 @@ def test_approved_payment_confirms_ticket_after_fetching_it(mp_payment, fake, po
     mp_payment.refresh_from_db()
     assert mp_payment.status == PaymentStatus.SUCCEEDED
     assert mp_payment.provider_payment_id == str(mp["id"])
-    assert mp_payment.ticket.status == TicketStatus.CONFIRMED
+    assert ticket_of(mp_payment).status == TicketStatus.CONFIRMED
 
 
 def test_bad_signature_is_rejected_without_calling_the_api(mp_payment, fake, post_mp):
@@ -80,7 +81,7 @@ def test_amount_mismatch_is_flagged(mp_payment, fake, post_mp):
     mp_payment.refresh_from_db()
     assert mp_payment.flagged
     assert mp_payment.status == PaymentStatus.PENDING
-    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(mp_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_notification_for_unknown_payment_is_acknowledged(mp_payment, fake, post_mp):
@@ -114,10 +115,9 @@ def test_generic_webhook_path_recognises_mercadopago(mp_payment, fake, post_mp):
 
 
 def test_zero_decimal_currency_sent_as_whole_number(fake, held_ticket):
-    from payments import services
 
     ticket = held_ticket(price=Decimal("5000"), currency="CLP")
-    services.payment_start(ticket=ticket, provider_code="mercadopago")
+    ticket_payment_start(ticket=ticket, provider_code="mercadopago")
     (sent,) = fake.requests_to("POST", "/checkout/preferences")
     assert sent.body["items"][0]["unit_price"] == 5000
     assert isinstance(sent.body["items"][0]["unit_price"], int)
@@ -130,7 +130,7 @@ def test_payment_without_an_amount_is_flagged_not_confirmed(mp_payment, fake, po
     mp_payment.refresh_from_db()
     assert mp_payment.flagged
     assert mp_payment.status == PaymentStatus.PENDING
-    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(mp_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_payment_without_a_currency_is_flagged_not_confirmed(mp_payment, fake, post_mp):
@@ -140,7 +140,7 @@ def test_payment_without_a_currency_is_flagged_not_confirmed(mp_payment, fake, p
     mp_payment.refresh_from_db()
     assert mp_payment.flagged
     assert mp_payment.status == PaymentStatus.PENDING
-    assert mp_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(mp_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_without_a_webhook_secret_every_notification_is_refused(

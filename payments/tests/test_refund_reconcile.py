@@ -12,6 +12,7 @@ from django.utils import timezone
 from payments import services
 from payments.models import PaymentStatus, Refund, RefundStatus
 from payments.providers import get_provider
+from payments.services import common, refunds
 from tickets.models import Ticket, TicketStatus
 
 
@@ -32,7 +33,7 @@ def _paid_mp(fake, payment, post_mp):
 
 def _crash_after_provider_call(payment, amount, actor=None):
     """Reserve and call the provider; the process dies before settling."""
-    row = services._refund_reserve(
+    row = refunds._refund_reserve(
         payment=payment, amount=amount, actor=actor, automatic=False
     )
     get_provider(payment.provider).refund(
@@ -45,7 +46,7 @@ def _crash_after_provider_call(payment, amount, actor=None):
 
 
 def _crash_before_provider_call(payment, amount):
-    return services._refund_reserve(
+    return refunds._refund_reserve(
         payment=payment, amount=amount, actor=None, automatic=False
     )
 
@@ -72,7 +73,7 @@ def test_stripe_refund_made_before_a_crash_is_settled_once_by_reconcile(
     payment.refresh_from_db()
     assert payment.refunded_amount == Decimal("15")
     assert payment.status == PaymentStatus.REFUNDED
-    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.REFUNDED
+    assert Ticket.objects.get(pk=payment.payable_id).status == TicketStatus.REFUNDED
     assert fake.requests_to("GET", "/v1/refunds")
     assert len(fake.requests_to("POST", "/v1/refunds")) == 1
 
@@ -125,7 +126,7 @@ def test_stripe_refund_still_pending_at_stripe_stays_reserved(
     payment.refresh_from_db()
     assert payment.refunded_amount == Decimal("0")
     # It still counts as used: nothing more can be refunded meanwhile.
-    assert services._reserved(payment) == Decimal("15")
+    assert common.reserved(payment) == Decimal("15")
 
 
 def test_mercadopago_refund_made_before_a_crash_is_settled_once_by_reconcile(

@@ -8,7 +8,14 @@ from django.utils import timezone
 from community.models import AuditLog
 from payments import services
 from payments.models import Payment, PaymentStatus
+from payments.services import refunds
+from payments.tests.fakes import ticket_of
 from tickets.models import PaymentMethod, Ticket, TicketStatus
+from tickets.payables import (
+    ticket_payment_record_cash,
+    ticket_payment_start,
+    ticket_payments,
+)
 from tickets.tests.factories import TicketFactory
 
 
@@ -30,12 +37,12 @@ def test_partial_then_full_refund_through_stripe(
     )
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
     assert payment.refunded_amount == Decimal("5")
-    assert payment.ticket.status == TicketStatus.CONFIRMED
+    assert ticket_of(payment).status == TicketStatus.CONFIRMED
 
     payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
     assert payment.status == PaymentStatus.REFUNDED
     assert payment.refunded_amount == Decimal("15")
-    ticket = Ticket.objects.get(pk=payment.ticket_id)
+    ticket = Ticket.objects.get(pk=payment.payable_id)
     assert ticket.status == TicketStatus.REFUNDED
     assert not ticket.holds_seat
 
@@ -86,13 +93,13 @@ def test_full_refund_through_mercadopago(mp_payment, fake, post_mp, admin_user):
     (sent,) = fake.requests_to("POST", f"/v1/payments/{mp['id']}/refunds")
     assert sent.body == {"amount": 15}
     assert sent.headers["x-idempotency-key"] == f"refund-{payment.pk}-0-1500"
-    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.REFUNDED
+    assert Ticket.objects.get(pk=payment.payable_id).status == TicketStatus.REFUNDED
 
 
 def test_confirmation_after_seat_was_resold_is_refunded_automatically(
     stripe_payment, fake, post_stripe
 ):
-    ticket = stripe_payment.ticket
+    ticket = ticket_of(stripe_payment)
     event = ticket.event
     event.capacity = 1
     event.save()
@@ -119,7 +126,7 @@ def test_confirmation_after_seat_was_resold_is_refunded_automatically(
 def test_confirmation_after_resale_is_flagged_when_refund_fails(
     mp_payment, fake, post_mp
 ):
-    ticket = mp_payment.ticket
+    ticket = ticket_of(mp_payment)
     event = ticket.event
     event.capacity = 1
     event.save()
@@ -146,13 +153,9 @@ def test_confirmation_after_resale_is_flagged_when_refund_fails(
 
 
 def test_reconcile_applies_missed_confirmations(fake, held_ticket):
-    stripe_payment = services.payment_start(
-        ticket=held_ticket(), provider_code="stripe"
-    )
-    mp_payment = services.payment_start(
-        ticket=held_ticket(), provider_code="mercadopago"
-    )
-    untouched = services.payment_start(ticket=held_ticket(), provider_code="stripe")
+    stripe_payment = ticket_payment_start(ticket=held_ticket(), provider_code="stripe")
+    mp_payment = ticket_payment_start(ticket=held_ticket(), provider_code="mercadopago")
+    untouched = ticket_payment_start(ticket=held_ticket(), provider_code="stripe")
     fake.stripe_pay(stripe_payment.provider_reference)
     fake.mp_pay(mp_payment.provider_reference)
     Payment.objects.update(created_at=timezone.now() - timedelta(minutes=10))
@@ -169,7 +172,7 @@ def test_reconcile_applies_missed_confirmations(fake, held_ticket):
     )
     (search,) = fake.requests_to("GET", "/v1/payments/search")
     assert search.query["external_reference"] == str(mp_payment.pk)
-    assert stripe_payment.ticket.status == TicketStatus.CONFIRMED
+    assert ticket_of(stripe_payment).status == TicketStatus.CONFIRMED
 
 
 def test_reconcile_cancels_expired_sessions(stripe_payment, fake):
@@ -183,7 +186,9 @@ def test_hold_expiry_cancels_pending_payment_and_expires_session(
     stripe_payment, fake, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.payment_cancel_pending_for_ticket(ticket=stripe_payment.ticket)
+        services.payment_cancel_pending(
+            kind="ticket", payable_id=ticket_of(stripe_payment).pk
+        )
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.CANCELLED
     session_id = stripe_payment.provider_reference
@@ -196,16 +201,16 @@ def test_cash_recorded_once_for_pay_at_door(db, volunteer):
         payment_method=PaymentMethod.DOOR,
         amount_due=Decimal("10"),
     )
-    first = services.payment_record_cash(
+    first = ticket_payment_record_cash(
         ticket=ticket, amount=Decimal("10"), actor=volunteer
     )
-    second = services.payment_record_cash(
+    second = ticket_payment_record_cash(
         ticket=ticket, amount=Decimal("10"), actor=volunteer
     )
     assert first.pk == second.pk
     assert first.status == PaymentStatus.SUCCEEDED
     assert first.provider == "cash"
-    assert Payment.objects.filter(ticket=ticket).count() == 1
+    assert ticket_payments(ticket).count() == 1
     assert (
         AuditLog.objects.filter(action="payment.cash_recorded", actor=volunteer).count()
         == 1
@@ -230,7 +235,7 @@ def test_full_refund_of_a_checked_in_ticket_keeps_the_check_in(
     from tickets.services import ticket_check_in
 
     payment = _paid_stripe(fake, stripe_payment, post_stripe)
-    ticket = payment.ticket
+    ticket = ticket_of(payment)
     assert ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer).ok
 
     payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
@@ -350,7 +355,7 @@ def test_refund_webhook_settles_our_pending_refund_once_and_counts_only_new_ones
     assert ours.provider_refund_id == answer["id"]
 
     # Our own settling comes late: nothing is added a second time.
-    services._refund_settle(refund=ours, answer=answer)
+    refunds._refund_settle(refund=ours, answer=answer)
     # 3 more were refunded in Stripe's dashboard: only those are added.
     fake.stripe_refund(payment.provider_payment_id, amount=300)
     post_stripe("charge.refunded", {**charge, "amount_refunded": 800})

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from community.models import AuditLog
 from payments.models import Payment, PaymentNotification, PaymentStatus
-from payments.tests.fakes import STRIPE_CHECKOUT_HOST
+from payments.tests.fakes import STRIPE_CHECKOUT_HOST, ticket_of
 from tickets.models import TicketStatus
+from tickets.payables import ticket_payment_start
 
 
 def test_checkout_session_created_with_idempotency_key_metadata_and_minor_units(
@@ -17,7 +18,7 @@ def test_checkout_session_created_with_idempotency_key_metadata_and_minor_units(
     assert sent.headers["idempotency-key"] == f"checkout-{payment.pk}"
     assert sent.headers["authorization"] == "Bearer sk_test_fake"
     assert sent.body["metadata[payment_id]"] == str(payment.pk)
-    assert sent.body["metadata[ticket_id]"] == str(payment.ticket_id)
+    assert sent.body["metadata[ticket_id]"] == str(payment.payable_id)
     assert sent.body["line_items[0][price_data][unit_amount]"] == "1500"
     assert sent.body["line_items[0][price_data][currency]"] == "eur"
     assert sent.body["success_url"].startswith("https://spanglish.example/")
@@ -29,7 +30,7 @@ def test_session_expiry_matches_the_seat_hold_stretched_to_stripes_minimum(
     stripe_payment, fake
 ):
     (sent,) = fake.requests_to("POST", "/v1/checkout/sessions")
-    ticket = stripe_payment.ticket
+    ticket = ticket_of(stripe_payment)
     ticket.refresh_from_db()
     # Stripe refuses sessions expiring in under 30 minutes: the hold grows to match.
     assert int(sent.body["expires_at"]) == int(ticket.hold_expires_at.timestamp())
@@ -40,10 +41,8 @@ def test_session_expiry_matches_the_seat_hold_stretched_to_stripes_minimum(
 def test_zero_decimal_currency_sent_in_whole_units(fake, held_ticket):
     from decimal import Decimal
 
-    from payments import services
-
     ticket = held_ticket(price=Decimal("1500"), currency="JPY")
-    services.payment_start(ticket=ticket, provider_code="stripe")
+    ticket_payment_start(ticket=ticket, provider_code="stripe")
     (sent,) = fake.requests_to("POST", "/v1/checkout/sessions")
     assert sent.body["line_items[0][price_data][unit_amount]"] == "1500"
     assert sent.body["line_items[0][price_data][currency]"] == "jpy"
@@ -56,7 +55,7 @@ def test_completed_and_paid_session_confirms_ticket(stripe_payment, fake, post_s
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.SUCCEEDED
     assert stripe_payment.provider_payment_id == session["payment_intent"]
-    assert stripe_payment.ticket.status == TicketStatus.CONFIRMED
+    assert ticket_of(stripe_payment).status == TicketStatus.CONFIRMED
 
 
 def test_completed_but_unpaid_session_does_not_confirm(
@@ -67,7 +66,7 @@ def test_completed_but_unpaid_session_does_not_confirm(
     assert post_stripe("checkout.session.completed", session).status_code == 200
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.PENDING
-    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(stripe_payment).status == TicketStatus.PENDING_PAYMENT
     # Later the bank transfer clears.
     session = fake.stripe_pay(stripe_payment.provider_reference)
     post_stripe("checkout.session.async_payment_succeeded", session)
@@ -116,7 +115,7 @@ def test_late_failure_and_expiry_never_undo_a_success(
     post_stripe("checkout.session.expired", {**session, "status": "expired"})
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.SUCCEEDED
-    assert stripe_payment.ticket.status == TicketStatus.CONFIRMED
+    assert ticket_of(stripe_payment).status == TicketStatus.CONFIRMED
 
 
 def test_failure_then_success_ends_paid(stripe_payment, fake, post_stripe):
@@ -136,7 +135,7 @@ def test_amount_mismatch_is_flagged_not_confirmed(stripe_payment, fake, post_str
     assert stripe_payment.status == PaymentStatus.PENDING
     assert stripe_payment.flagged
     assert "amount mismatch" in stripe_payment.flag_reason
-    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(stripe_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_currency_mismatch_is_flagged(stripe_payment, fake, post_stripe):
@@ -165,7 +164,7 @@ def test_refund_event_never_moves_back_to_paid(stripe_payment, fake, post_stripe
     post_stripe("checkout.session.completed", session)  # a late duplicate, new event id
     stripe_payment.refresh_from_db()
     assert stripe_payment.status == PaymentStatus.REFUNDED
-    assert stripe_payment.ticket.status == TicketStatus.REFUNDED
+    assert ticket_of(stripe_payment).status == TicketStatus.REFUNDED
 
 
 def test_generic_webhook_path_recognises_stripe(stripe_payment, fake, post_stripe):
@@ -195,7 +194,7 @@ def test_paid_session_without_an_amount_is_flagged_not_confirmed(
     stripe_payment.refresh_from_db()
     assert stripe_payment.flagged
     assert stripe_payment.status == PaymentStatus.PENDING
-    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(stripe_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_paid_session_without_a_currency_is_flagged_not_confirmed(
@@ -206,7 +205,7 @@ def test_paid_session_without_a_currency_is_flagged_not_confirmed(
     stripe_payment.refresh_from_db()
     assert stripe_payment.flagged
     assert stripe_payment.status == PaymentStatus.PENDING
-    assert stripe_payment.ticket.status == TicketStatus.PENDING_PAYMENT
+    assert ticket_of(stripe_payment).status == TicketStatus.PENDING_PAYMENT
 
 
 def test_without_a_webhook_secret_every_notification_is_refused(
@@ -246,7 +245,7 @@ def test_full_refund_webhook_for_a_checked_in_ticket_keeps_the_check_in(
 
     session = fake.stripe_pay(stripe_payment.provider_reference)
     post_stripe("checkout.session.completed", session)
-    ticket = stripe_payment.ticket
+    ticket = ticket_of(stripe_payment)
     assert ticket_check_in(code=ticket.code, event=ticket.event, actor=volunteer).ok
     charge = {
         "id": "ch_1",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from community.models import AuditLog
 from payments import services
 from payments.models import PaymentNotification, PaymentStatus, Refund, RefundStatus
+from payments.services import refunds
 from tickets.models import Ticket, TicketStatus
 
 
@@ -83,7 +84,7 @@ def test_charge_refunded_then_refund_created_for_one_refund_counts_it_once(
     assert payment.status == PaymentStatus.REFUNDED
     assert payment.refunded_amount == Decimal("15")
     assert payment.refunds.count() == 1
-    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.REFUNDED
+    assert Ticket.objects.get(pk=payment.payable_id).status == TicketStatus.REFUNDED
 
 
 def test_refund_created_then_charge_refunded_for_one_refund_counts_it_once(
@@ -140,7 +141,7 @@ def test_refund_failed_releases_our_pending_refund_and_counts_no_money(
     payment.refresh_from_db()
     assert payment.refunded_amount == Decimal("0")
     assert payment.status == PaymentStatus.SUCCEEDED
-    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.CONFIRMED
+    assert Ticket.objects.get(pk=payment.payable_id).status == TicketStatus.CONFIRMED
     # The released amount can be refunded again.
     fake.stripe_refund_status = "succeeded"
     payment = services.payment_refund(payment=payment, amount=None, actor=organizer)
@@ -188,7 +189,7 @@ def test_refund_updated_to_succeeded_settles_our_pending_refund(
     assert payment.refunded_amount == Decimal("15")
     (row,) = payment.refunds.all()
     assert row.status == RefundStatus.SUCCEEDED
-    assert Ticket.objects.get(pk=payment.ticket_id).status == TicketStatus.REFUNDED
+    assert Ticket.objects.get(pk=payment.payable_id).status == TicketStatus.REFUNDED
     assert AuditLog.objects.filter(action="payment.refunded", actor=organizer).exists()
 
 
@@ -207,7 +208,7 @@ def test_refund_event_before_our_settling_is_not_counted_twice(
     )
     post_stripe("refund.created", answer)
 
-    payment = services._refund_settle(refund=row, answer=answer)
+    payment = refunds._refund_settle(refund=row, answer=answer)
 
     assert payment.refunded_amount == Decimal("5")
     assert payment.refunds.count() == 1

@@ -1,5 +1,5 @@
 from payments.models import Payment
-from payments.tests.fakes import MP_CHECKOUT_HOST, STRIPE_CHECKOUT_HOST
+from payments.tests.fakes import MP_CHECKOUT_HOST, STRIPE_CHECKOUT_HOST, ticket_of
 
 
 def _login(client, user):
@@ -47,7 +47,7 @@ def test_unknown_provider_goes_back_to_ticket_with_message(fake, held_ticket, cl
 def test_return_page_waits_and_never_confirms_by_itself(
     stripe_payment, client, django_assert_max_num_queries
 ):
-    _login(client, stripe_payment.ticket.user)
+    _login(client, ticket_of(stripe_payment).user)
     with django_assert_max_num_queries(12):
         response = client.get(f"/en/payments/{stripe_payment.pk}/")
     assert response.status_code == 200
@@ -72,7 +72,7 @@ def test_return_page_after_webhook_shows_success(
     post_stripe(
         "checkout.session.completed", fake.stripe_pay(stripe_payment.provider_reference)
     )
-    _login(client, stripe_payment.ticket.user)
+    _login(client, ticket_of(stripe_payment).user)
     response = client.get(f"/en/payments/{stripe_payment.pk}/")
     assert "Payment received" in response.content.decode()
     assert "confirm.js" not in response.content.decode()
@@ -80,7 +80,7 @@ def test_return_page_after_webhook_shows_success(
 
 
 def test_cancelled_checkout_says_so(stripe_payment, client):
-    _login(client, stripe_payment.ticket.user)
+    _login(client, ticket_of(stripe_payment).user)
     response = client.get(f"/en/payments/{stripe_payment.pk}/?cancelled=1")
     assert "Payment not completed" in response.content.decode()
 

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from spanglish.api.fields import StrictCharField, StrictEmailField
 from spanglish.api.serializers import QueryParamsSerializer
+from tickets.links import ticket_manage_url
 from tickets.models import PaymentMethod, Side, Ticket, TicketStatus
 
 
@@ -77,8 +78,6 @@ class TicketBookedSerializer(TicketSerializer):
         read_only_fields = fields
 
     def get_manage_url(self, ticket) -> str:
-        from tickets.links import ticket_manage_url
-
         return ticket_manage_url(ticket)
 
 

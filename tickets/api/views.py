@@ -96,7 +96,6 @@ class TicketBookView(GenericAPIView):
             attendee_email=email,
             side=data.get("side", ""),
             by_email_only=not request.user.is_authenticated,
-            request=request,
         )
         if not request.user.is_authenticated:
             # Never show a ticket to someone who only typed an email: the same
@@ -159,7 +158,6 @@ class TicketDetailView(GenericAPIView):
                 code=ticket.code,
                 event=ticket.event,
                 actor=request.user,
-                request=request,
             )
             if not result.ok:
                 raise ConflictError(result.message, code=result.outcome)
@@ -168,7 +166,7 @@ class TicketDetailView(GenericAPIView):
                 raise PermissionDenied(
                     _("Only organizers and admins may cancel tickets.")
                 )
-            services.ticket_cancel(ticket=ticket, actor=request.user, request=request)
+            services.ticket_cancel(ticket=ticket, actor=request.user)
         ticket = Ticket.objects.select_related("event", "checked_in_by").get(pk=pk)
         return Response(TicketSerializer(ticket).data)
 
@@ -238,7 +236,7 @@ class CheckinView(GenericAPIView):
                 }
             )
         result = services.ticket_check_in(
-            code=data["code"], event=event, actor=request.user, request=request
+            code=data["code"], event=event, actor=request.user
         )
         return Response(
             {
@@ -293,9 +291,7 @@ class AttendeeExportView(GenericAPIView):
     )
     def get(self, request, pk):
         event = get_object_or_404(Event, pk=pk)
-        return exports.export_response(
-            event=event, fmt=self.fmt, actor=request.user, request=request
-        )
+        return exports.export_response(event=event, fmt=self.fmt, actor=request.user)
 
 
 @extend_schema_view(

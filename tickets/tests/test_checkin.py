@@ -68,7 +68,7 @@ def test_door_payment_is_collected_once(volunteer):
     assert not again.ok and again.collect == 0
     ticket.refresh_from_db()
     assert ticket.amount_collected == Decimal("8")
-    assert Payment.objects.filter(ticket=ticket, provider="cash").count() == 1
+    assert Payment.objects.of("ticket", ticket.pk).filter(provider="cash").count() == 1
 
 
 def test_door_page_forbids_members_and_sends_visitors_to_sign_in(client, member):

@@ -13,10 +13,10 @@ from django.utils import timezone
 from community.models import AuditLog
 from community.tests.factories import UserFactory
 from events.tests.factories import EventFactory
-from payments import services as payment_services
 from payments.tests import conftest as payment_fixtures
 from tickets.links import ticket_manage_url
 from tickets.models import Ticket, TicketStatus
+from tickets.payables import ticket_payment_start
 from tickets.selectors import no_show_count
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_paying_online_for_the_ticket_takes_it_up(
     assert ticket.status == TicketStatus.PENDING_PAYMENT
     assert ticket.holder_confirmed_at is None
     # The owner opens the emailed link and pays: a stranger does not pay for them.
-    payment = payment_services.payment_start(ticket=ticket, provider_code="stripe")
+    payment = ticket_payment_start(ticket=ticket, provider_code="stripe")
     session = fake.stripe_pay(payment.provider_reference)
     with django_capture_on_commit_callbacks(execute=True):
         assert post_stripe("checkout.session.completed", session).status_code == 200

@@ -43,7 +43,7 @@ def test_suggestion_mixes_languages_and_spreads_levels():
     full_room(event)  # 12 native Spanish + 12 native English, levels A1–C2
     TicketFactory(event=event)  # booked but not here: no table
 
-    grouping = tables.tables_suggest(tables._seats(event), table_size=6)
+    grouping = tables.tables_suggest(tables.seats_of(event), table_size=6)
 
     assert [len(t) for t in grouping] == [6, 6, 6, 6]
     for table in grouping:
@@ -59,8 +59,8 @@ def test_suggestion_mixes_languages_and_spreads_levels():
 def test_suggestion_is_deterministic_and_respects_the_table_size():
     event = EventFactory()
     full_room(event)
-    first = tables.tables_suggest(tables._seats(event), table_size=5)
-    again = tables.tables_suggest(tables._seats(event), table_size=5)
+    first = tables.tables_suggest(tables.seats_of(event), table_size=5)
+    again = tables.tables_suggest(tables.seats_of(event), table_size=5)
     assert [[s.ticket.pk for s in t] for t in first] == [
         [s.ticket.pk for s in t] for t in again
     ]

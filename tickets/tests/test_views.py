@@ -174,7 +174,9 @@ def _export_event():
         event=event, attendee_name="Zoë Ñandú", payment_method=PaymentMethod.ONLINE
     )
     Payment.objects.create(
-        ticket=paid,
+        payable_kind="ticket",
+        payable_id=str(paid.pk),
+        event_id=paid.event_id,
         provider="stripe",
         amount=Decimal("10"),
         currency="EUR",
@@ -182,7 +184,9 @@ def _export_event():
         refunded_amount=Decimal("2.50"),
     )
     Payment.objects.create(
-        ticket=paid,
+        payable_kind="ticket",
+        payable_id=str(paid.pk),
+        event_id=paid.event_id,
         provider="stripe",
         amount=Decimal("10"),
         currency="EUR",

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from events.series import HORIZON, series_generate_all
+from events.services import HORIZON, series_generate_all
 
 
 class Command(BaseCommand):

@@ -197,10 +197,10 @@ class Command(BaseCommand):
         )
         if not admin.password or not admin.has_usable_password():
             admin.set_password(ADMIN_PASSWORD)
-        admin.role = Role.ADMIN
         # Demo addresses are ours: proven by construction, so passwords work.
         admin.email_verified_at = admin.email_verified_at or timezone.now()
         admin.save()
+        user_set_role(user=admin, role=Role.ADMIN)  # superuser and staff flags too
         for email, name, role, language in MEMBERS:
             user, created = User.objects.get_or_create(
                 email=email, defaults={"name": name, "language": language}
