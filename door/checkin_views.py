@@ -32,7 +32,7 @@ def _door_events():
 @require_GET
 @door_staff_required
 def door_index(request):
-    return render(request, "tickets/door_index.html", {"events": _door_events()[:50]})
+    return render(request, "door/door_index.html", {"events": _door_events()[:50]})
 
 
 def _result_payload(result: services.CheckinResult, event) -> dict:
@@ -94,7 +94,7 @@ def door_event(request, event_id):
         "balance": _balance(event),
         "walkin_form": WalkinForm(event=event),
     }
-    return render(request, "tickets/door_event.html", context)
+    return render(request, "door/door_event.html", context)
 
 
 @never_cache

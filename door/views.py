@@ -194,7 +194,7 @@ def cant_come(request, token):
 DOOR_STATIC = (
     "css/site.css",
     "tickets/tickets.css",
-    "tickets/checkin.js",
+    "door/checkin.js",
     "door/door.css",
     "door/icon.svg",
 )

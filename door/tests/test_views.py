@@ -18,7 +18,7 @@ def test_service_worker_may_control_the_door_pages(client):
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Service-Worker-Allowed"] == "/"
     body = response.content.decode()
-    assert "/static/tickets/checkin.js" in body
+    assert "/static/door/checkin.js" in body
     assert "caches.open" in body
 
 
