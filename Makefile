@@ -7,7 +7,7 @@ PORT ?= 8000
 # Two workers: the suite (browser tests included) takes about half the time on 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install migrate seed serve worker scheduler lint format bench messages check-deploy clean browser fuzz
+.PHONY: run test install migrate seed serve worker scheduler lint format bench messages check-deploy clean browser fuzz wrk
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python=$$(bin/find-python) && echo "Using $$python" && \
@@ -63,8 +63,13 @@ messages: install ## Refresh and compile translations (needs gettext)
 fuzz: install ## schemathesis against the live API as a member and an organizer (bin/fuzz-api)
 	$(PY) bin/fuzz-api
 
-bench: install ## Benchmarks on PostgreSQL with production settings; writes BENCHMARKS.md
+bench: install wrk ## Benchmarks on PostgreSQL with production settings; writes BENCHMARKS.md
 	$(PY) -m bench
+
+wrk: ## Debian's wrk, the load generator of the benchmarks (the scans section needs it)
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	else echo "The benchmarks need wrk: run as root: apt-get install wrk (the scans section fails without it)"; fi
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -16,7 +16,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.logout_view, name="logout"),
     path("signup/", views.signup, name="signup"),
     path("login/link/", views.login_link_request, name="login_link_request"),
     path("login/link/<str:token>/", views.login_link, name="login_link"),

@@ -434,3 +434,12 @@ def account_delete(request):
             logout(request)
             return render(request, "community/account_deleted.html")
     return render(request, "community/account_delete.html", {"form": form})
+
+
+def logout_view(request, *args, **kwargs):
+    """Django's LogoutView, and the browser is told to wipe what this site stored
+    (a shared door phone keeps attendee lists in localStorage). Browsers honour
+    Clear-Site-Data on secure origins only; the door script clears them too."""
+    response = auth_views.LogoutView.as_view()(request, *args, **kwargs)
+    response["Clear-Site-Data"] = '"storage"'
+    return response

@@ -11,6 +11,7 @@ urlpatterns = [
     path("door/", checkin_views.door_index, name="door"),
     path("door/<uuid:event_id>/", checkin_views.door_event, name="door-event"),
     path("door/<uuid:event_id>/counts/", checkin_views.door_counts, name="door-counts"),
+    path("door/<uuid:event_id>/undo/", checkin_views.door_undo, name="door-undo"),
     re_path(
         r"^events/(?P<event_id>[0-9a-f-]{36})/attendees\.(?P<fmt>csv|xlsx)$",
         checkin_views.attendees_export,

@@ -3,6 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from passes.models import PassProduct
+from spanglish.currency import format_money
+
 EXCHANGE_LANGUAGES = [
     ("es", _("Spanish")),
     ("en", _("English")),
@@ -105,3 +108,26 @@ class CashUpCloseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DoorPassSaleForm(forms.Form):
+    """A pass sold for cash at the door: which pass, to whom."""
+
+    product = forms.ModelChoiceField(label=_("Pass"), queryset=None, empty_label=None)
+    email = forms.EmailField(
+        label=_("Buyer's email"),
+        help_text=_("The pass goes to this member; an account is made for a newcomer."),
+    )
+    name = forms.CharField(label=_("Buyer's name"), max_length=150, required=False)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only passes the event's cash box can take (same currency).
+        self.fields["product"].queryset = PassProduct.objects.on_sale().filter(
+            currency=event.currency
+        )
+        self.fields["product"].label_from_instance = self._label
+
+    @staticmethod
+    def _label(product) -> str:
+        return f"{product} · {format_money(product.price, product.currency)}"

@@ -1,16 +1,19 @@
 """Reads for the door: the phone's ticket list and the end-of-night cash summary."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from community.models import AuditLog, User
 from door.models import CashCount
-from events.models import Event
+from events.models import Event, EventStatus
 from passes.models import Pass
 from passes.payables import KIND as PASS_KIND
 from payments.models import Payment, PaymentStatus, Provider
+from spanglish.currency import format_money
 from tickets.models import Ticket, TicketStatus
 from tickets.selectors import PAYABLE_KIND as TICKET_KIND
 
@@ -36,6 +39,7 @@ def door_manifest(*, event: Event) -> dict:
         .select_related("checked_in_by")
         .order_by("attendee_name", "code")
     )
+    collect = {t.pk: _to_collect(t) for t in tickets}
     return {
         "event": {
             "id": str(event.pk),
@@ -49,15 +53,23 @@ def door_manifest(*, event: Event) -> dict:
                 "name": t.attendee_name or t.attendee_email,
                 "status": t.status,
                 "payment_method": t.payment_method,
-                "collect": str(max(t.amount_due - t.amount_collected, ZERO))
-                if t.payment_method == "door"
-                else "0",
+                "collect": str(collect[t.pk]),
+                # Shown as is by the phone offline ("15,00 €"): Python formats money.
+                "collect_display": format_money(collect[t.pk], event.currency)
+                if collect[t.pk]
+                else "",
                 "checked_in_at": t.checkin_at.isoformat() if t.checkin_at else None,
                 "checked_in_by": str(t.checked_in_by) if t.checked_in_by else "",
             }
             for t in tickets
         ],
     }
+
+
+def _to_collect(ticket: Ticket) -> Decimal:
+    if ticket.payment_method != "door":
+        return Decimal("0")
+    return max(ticket.amount_due - ticket.amount_collected, ZERO)
 
 
 @dataclass
@@ -188,3 +200,40 @@ def cash_summary(*, event: Event) -> CashSummary:
     summary.pass_tickets = counts["passes"]
     summary.free_tickets = counts["free"]
     return summary
+
+
+@dataclass
+class DoorEvents:
+    """The door index: events of today and tomorrow first, then the rest (later
+    ones, then yesterday's, whose cash-up may still be open)."""
+
+    today: list[Event]
+    tomorrow: list[Event]
+    later: list[Event]
+    earlier: list[Event]
+
+
+def door_events(*, now: datetime | None = None, limit: int = 50) -> DoorEvents:
+    """Events a door could be open for (published or completed, ended at most a
+    day ago), soonest first. Today's are those starting today (local time) or
+    running now. One query."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    events = list(
+        Event.objects.filter(
+            status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED],
+            ends_at__gte=now - timedelta(days=1),
+        ).order_by("starts_at")[:limit]
+    )
+    result = DoorEvents(today=[], tomorrow=[], later=[], earlier=[])
+    for event in events:
+        day = timezone.localdate(event.starts_at)
+        if day == today or event.starts_at <= now <= event.ends_at:
+            result.today.append(event)
+        elif day == today + timedelta(days=1):
+            result.tomorrow.append(event)
+        elif event.ends_at < now:
+            result.earlier.append(event)
+        else:
+            result.later.append(event)
+    return result

@@ -2,6 +2,7 @@
 app manifest that make the check-in page work offline and installable."""
 
 import hashlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,16 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from community.decorators import door_staff_required
 from community.models import User
 from door import services
-from door.forms import CashCountForm, CashUpCloseForm, WalkinForm
+from door.forms import CashCountForm, CashUpCloseForm, DoorPassSaleForm, WalkinForm
 from door.links import ticket_id_from_cant_come_token
 from door.models import CashUp
 from door.selectors import cash_summary
 from events.models import Event
+from spanglish.currency import format_money
 from spanglish.errors import ConflictError, error_text
 from tickets import services as ticket_services
 from tickets.models import PaymentMethod, Ticket
@@ -64,11 +70,10 @@ def walkin(request, event_id):
             elif collected:
                 messages.success(
                     request,
-                    _("Welcome, %(name)s! Checked in; %(amount)s %(currency)s taken.")
+                    _("Welcome, %(name)s! Checked in; %(amount)s taken.")
                     % {
                         "name": ticket.attendee_name,
-                        "amount": collected,
-                        "currency": event.currency,
+                        "amount": format_money(collected, event.currency),
                     },
                 )
             else:
@@ -82,6 +87,39 @@ def walkin(request, event_id):
     return render(
         request, "door/walkin.html", {"event": event, "form": form}, status=status
     )
+
+
+@never_cache
+@require_POST
+@door_staff_required
+def pass_sell(request, event_id):
+    """Sell a pass for cash from the door page; it counts in this event's cash-up
+    for the volunteer who sold it."""
+    event = get_object_or_404(Event, pk=event_id)
+    form = DoorPassSaleForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors)))
+        return redirect(_door_url(event))
+    try:
+        sold = services.door_pass_sell(
+            event=event,
+            product=form.cleaned_data["product"],
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        )
+    except (ConflictError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("Pass sold to %(buyer)s: %(amount)s taken in cash.")
+            % {
+                "buyer": sold.user,
+                "amount": format_money(sold.price, sold.currency),
+            },
+        )
+    return redirect(_door_url(event))
 
 
 def _may_count_for(user, volunteer_id) -> bool:
@@ -134,14 +172,51 @@ def cashup(request, event_id):
                 else:
                     messages.success(request, _("Count saved."))
                 return redirect(request.path)
+    summary = None if closed else cash_summary(event=event)
+    sees_all = request.user.is_organizer
     context = {
         "event": event,
         "closed": closed,
-        "summary": None if closed else cash_summary(event=event),
+        # A blind count: a volunteer's page holds only their own line, and its
+        # expected cash only once their count is saved (cashcount_set keeps it).
+        "sees_all": sees_all,
+        "summary": summary if sees_all else None,
+        "closed_lines": _closed_lines(closed) if closed and sees_all else [],
+        "mine": _own_line(request.user, closed=closed, summary=summary),
+        "currency": closed.currency if closed else event.currency,
         "count_form": count_form,
         "close_form": close_form,
     }
     return render(request, "door/cashup.html", context, status=200)
+
+
+def _closed_lines(closed: CashUp) -> list[dict]:
+    """The snapshot's lines with their amounts back as decimals (stored as strings)."""
+    amounts = ("expected", "counted", "difference")
+    return [
+        {**line, **{key: Decimal(line[key]) for key in amounts}}
+        for line in closed.lines
+    ]
+
+
+def _own_line(user, *, closed, summary) -> dict | None:
+    """The signed-in volunteer's own expected / counted / difference: from the
+    closed snapshot (None when they took no cash), or from the live summary once
+    they have counted; before that only `counted_yet: False`."""
+    me = str(user.pk)
+    if closed is not None:
+        lines = _closed_lines(closed)
+        line = next((x for x in lines if x["volunteer_id"] == me), None)
+        return dict(line, counted_yet=True) if line else None
+    line = next((x for x in summary.lines if x.volunteer_id == me), None)
+    if line is None or line.counted is None:
+        return {"counted_yet": False}
+    return {
+        "counted_yet": True,
+        "expected": line.expected,
+        "counted": line.counted,
+        "difference": line.difference,
+    }
 
 
 def _ticket_from_token(token) -> Ticket:
@@ -195,6 +270,9 @@ DOOR_STATIC = (
     "css/site.css",
     "tickets/tickets.css",
     "door/checkin.js",
+    "door/scanner.js",
+    # The camera's QR decoder for browsers without BarcodeDetector (scanner.js).
+    "door/vendor/zxing-browser-0.2.1/zxing-browser.min.js",
     "door/door.css",
     "door/icon.svg",
 )

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from events import services
 from events.extensions import SEATS_HELD, annotate_events, annotated_value
 from events.models import Event
+from spanglish.currency import format_money
 
 
 @admin.register(Event)
@@ -23,8 +24,7 @@ class EventAdmin(admin.ModelAdmin):
         "__str__",
         "starts_at",
         "venue_name",
-        "price",
-        "currency",
+        "price_display",
         "status",
         "capacity",
         "seats_held",
@@ -99,6 +99,10 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description=_("seats left"))
     def seats_left_display(self, obj):
         return obj.seats_left
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_money(obj.price, obj.currency)
 
     def save_model(self, request, obj, form, change):
         if change:

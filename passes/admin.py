@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from community.services import user_get_or_create_by_email
 from passes import services
 from passes.models import Pass, PassProduct, PassUse
+from spanglish.currency import format_money
 from spanglish.errors import ConflictError, error_text
 
 
@@ -30,8 +31,7 @@ class PassProductAdmin(admin.ModelAdmin):
         "series",
         "sessions",
         "validity_days",
-        "price",
-        "currency",
+        "price_display",
         "is_active",
     ]
     list_filter = ["is_active", "series"]
@@ -41,6 +41,10 @@ class PassProductAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # sold passes point at their product
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_money(obj.price, obj.currency)
 
     @admin.action(description=_("Record a cash sale of the selected pass"))
     def sell_cash_action(self, request, queryset):
@@ -110,8 +114,7 @@ class PassAdmin(admin.ModelAdmin):
         "status",
         "sessions_left_display",
         "expires_at",
-        "price",
-        "currency",
+        "price_display",
         "created_at",
     ]
     list_filter = ["status", "product"]
@@ -130,6 +133,10 @@ class PassAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # payments and session uses hang on a pass; refund it instead
 
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_money(obj.price, obj.currency)
+
     @admin.display(description=_("payments"))
     def payments_display(self, obj):
         """The pass's payments (a payment points at its pass by payable id, not a
@@ -137,15 +144,14 @@ class PassAdmin(admin.ModelAdmin):
         rows = obj.payments.order_by("created_at") if obj.pk else []
         return format_html_join(
             mark_safe("<br>"),
-            "{} {} {} ({}, {} {})",
+            "{} {} ({}, {} {})",
             (
                 (
                     p.get_provider_display(),
-                    p.amount,
-                    p.currency,
+                    format_money(p.amount, p.currency),
                     p.get_status_display(),
                     _("refunded"),
-                    p.refunded_amount,
+                    format_money(p.refunded_amount, p.currency),
                 )
                 for p in rows
             ),

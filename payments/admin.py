@@ -9,6 +9,7 @@ from payments import services
 from payments.models import Payment, PaymentNotification, Refund
 from payments.payables import payable_handler, payable_kinds, payables_prefetch
 from payments.selectors import payments_totals_by_event
+from spanglish.currency import format_money
 from spanglish.errors import ConflictError, error_text
 
 
@@ -53,10 +54,9 @@ class PaymentAdmin(admin.ModelAdmin):
         "id",
         "paid_for",
         "provider",
-        "amount",
-        "currency",
+        "amount_display",
         "status",
-        "refunded_amount",
+        "refunded_display",
         "flagged",
         "created_at",
     ]
@@ -81,6 +81,14 @@ class PaymentAdmin(admin.ModelAdmin):
     @admin.display(description=_("event or pass"), ordering="event")
     def paid_for(self, obj):
         return obj.handler.describe(obj)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return format_money(obj.amount, obj.currency)
+
+    @admin.display(description=_("refunded"), ordering="refunded_amount")
+    def refunded_display(self, obj):
+        return format_money(obj.refunded_amount, obj.currency)
 
     def get_search_results(self, request, queryset, search_term):
         """Also what each payable's handler finds for the term (a ticket's code)."""

@@ -130,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spanglish.context_processors.site",
             ],
+            # The core package is no installed app: its tag libraries are named here.
+            "libraries": {"money": "spanglish.templatetags.money"},
         },
     },
 ]
@@ -210,10 +212,13 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 LOGIN_URL = "community:login"
-LOGIN_REDIRECT_URL = "events:home"
+# door:landing sends door staff to today's event at the door, everyone else home.
+LOGIN_REDIRECT_URL = "door:landing"
 LOGOUT_REDIRECT_URL = "events:home"
 # Sign-up, password-reset and sign-in-link requests allowed per client IP per hour.
 ACCOUNT_RATE_LIMIT_PER_HOUR = env.int("ACCOUNT_RATE_LIMIT_PER_HOUR", default=10)
+# Minutes a volunteer may undo their own mis-tapped check-in (and its cash).
+DOOR_UNDO_MINUTES = env.int("DOOR_UNDO_MINUTES", default=5)
 SIGN_IN_LINK_MINUTES = env.int("SIGN_IN_LINK_MINUTES", default=15)
 # Members without a password change their address or password, or delete their
 # account, only within this many minutes of signing in by emailed link (members

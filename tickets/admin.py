@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from events.admin import event_admin_extend
 from events.models import EventStatus
+from spanglish.currency import format_money
 from spanglish.errors import ConflictError
 from tickets import exports, services
 from tickets.models import Ticket, TicketStatus, WaitingListEntry
@@ -47,7 +48,7 @@ class TicketAdmin(admin.ModelAdmin):
         "status",
         "payment_method",
         "side",
-        "amount_due",
+        "amount_due_display",
         "checkin_at",
         "created_at",
     ]
@@ -81,6 +82,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel instead: the history stays
+
+    @admin.display(description=_("amount due at the door"), ordering="amount_due")
+    def amount_due_display(self, obj):
+        return format_money(obj.amount_due, obj.event.currency)
 
     @admin.action(description=_("Check in selected tickets"), permissions=["change"])
     def check_in(self, request, queryset):

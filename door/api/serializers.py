@@ -6,6 +6,13 @@ class SyncItemSerializer(serializers.Serializer):
     checked_in_at = serializers.DateTimeField()
     device_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     client_id = serializers.CharField(max_length=64)
+    cash = serializers.ChoiceField(
+        choices=["received", "unpaid"],
+        default="received",
+        help_text="For a pay-at-the-door ticket with money due, what the volunteer "
+        "chose on the phone: `received` (cash taken, recorded once) or `unpaid` "
+        "(let in owing it; no cash recorded).",
+    )
 
 
 class SyncSerializer(serializers.Serializer):
@@ -39,6 +46,10 @@ class ManifestTicketSerializer(serializers.Serializer):
     status = serializers.CharField()
     payment_method = serializers.CharField()
     collect = serializers.CharField()
+    collect_display = serializers.CharField(
+        help_text='`collect` in the language of the request, e.g. "15,00 €"; '
+        "empty when nothing is to collect."
+    )
     checked_in_at = serializers.DateTimeField(allow_null=True)
     checked_in_by = serializers.CharField()
 

@@ -25,13 +25,28 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+class CashCountLocked(ConflictError):
+    code = "cash_count_locked"
+
+
 @transaction.atomic
 def cashcount_set(*, event: Event, volunteer: User, counted, actor) -> CashCount:
     """Record what `volunteer` counted. Locks the event row; refused once the
-    event's cash-up is closed. Audited."""
+    event's cash-up is closed. Audited.
+
+    A blind count: a volunteer sees the expected cash only once their count is
+    saved, so only an organizer may change a saved count (else "count 0, look,
+    count again" would defeat it)."""
     _lock_event(event)
     if CashUp.objects.filter(event=event).exists():
         raise CashUpClosed(_("The cash-up of this event is closed."))
+    if (
+        not actor.is_organizer
+        and CashCount.objects.filter(event=event, volunteer=volunteer).exists()
+    ):
+        raise CashCountLocked(
+            _("Your count is saved. Ask an organizer if it needs correcting.")
+        )
     if not volunteer.is_door_staff:
         raise ValidationError({"volunteer": _("Only door staff take cash.")})
     counted = money_amount(counted, currency=event.currency, field="counted")

@@ -47,12 +47,15 @@ def checkin_sync_one(
     client_id: str,
     checked_in_at: datetime,
     device_id: str = "",
+    cash: str = ticket_services.CheckinCash.RECEIVED,
     actor,
 ) -> SyncAnswer:
     """Apply one check-in a phone queued. Idempotent by `client_id`: a replay gets
     the first answer back and changes nothing. The server is the authority: the
     first check-in of a ticket to arrive admits it (ticket_check_in locks the ticket
-    row); any other gets "already checked in at HH:MM by X"."""
+    row); any other gets "already checked in at HH:MM by X". `cash` is what the
+    volunteer chose on the phone for money due: received (recorded as cash, once
+    per ticket) or unpaid (admitted, not paid)."""
     existing = (
         OfflineCheckin.objects.select_related("ticket", "ticket__checked_in_by")
         .filter(client_id=client_id)
@@ -63,7 +66,7 @@ def checkin_sync_one(
     try:
         with transaction.atomic():
             result = ticket_services.ticket_check_in(
-                code=code, event=event, actor=actor
+                code=code, event=event, actor=actor, cash=cash
             )
             row = OfflineCheckin.objects.create(
                 client_id=client_id,
@@ -95,6 +98,7 @@ def checkins_sync(*, event: Event, items: list[dict], actor) -> list[SyncAnswer]
             client_id=item["client_id"],
             checked_in_at=item["checked_in_at"],
             device_id=item.get("device_id", ""),
+            cash=item.get("cash") or ticket_services.CheckinCash.RECEIVED,
             actor=actor,
         )
         for item in ordered

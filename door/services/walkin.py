@@ -14,11 +14,10 @@ from community.models import User
 from community.services import user_get_or_create_by_email
 from door.services.amounts import money_amount
 from events.models import Event
-from payments import services as payment_services
 from spanglish.errors import ConflictError
 from tickets import services as ticket_services
 from tickets.models import PaymentMethod, Ticket, TicketStatus
-from tickets.selectors import PAYABLE_KIND
+from tickets.services import CheckinCash
 
 PLACEHOLDER_DOMAIN = "walk-in.invalid"  # RFC 2606: can never receive mail
 
@@ -112,20 +111,11 @@ def walkin_register(
             code=ticket.code,
             event=event,
             actor=actor,
-            collect_due=paid,
+            # 0 typed: let in, nothing taken; they still owe the ticket's price.
+            cash=CheckinCash.RECEIVED if paid else CheckinCash.UNPAID,
         )
         if not result.ok:
             raise ConflictError(result.message, code=result.outcome)
-        if not paid:
-            # 0 typed: let in, nothing taken; they still owe the ticket's price.
-            payment_services.payment_record_unpaid(
-                kind=PAYABLE_KIND,
-                payable_id=result.ticket.pk,
-                amount=result.ticket.amount_due,
-                currency=event.currency,
-                event_id=event.pk,
-                actor=actor,
-            )
         audit_record(
             action="door.walk_in",
             actor=actor,

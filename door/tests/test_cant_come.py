@@ -109,7 +109,7 @@ def test_online_ticket_refunded_in_full_before_the_cutoff(client, member, fake):
     response = client.post(_url(ticket))
 
     assert response.status_code == 200
-    assert "refunding 15.00 EUR" in response.content.decode()
+    assert "refunding €15.00" in response.content.decode()
     payment.refresh_from_db()
     ticket.refresh_from_db()
     entry.refresh_from_db()

@@ -130,7 +130,7 @@ def test_cash_up_page_volunteer_counts_organizer_closes(
     client.force_login(organizer)
     with django_assert_max_num_queries(15):
         page = client.get(url)
-    assert "-0.50" in page.content.decode()
+    assert "-€0.50" in page.content.decode()
     client.post(url, {"action": "close", "notes": "short 50 cents"})
     page = client.get(url).content.decode()
     assert "can no longer be changed" in page

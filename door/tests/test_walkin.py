@@ -213,7 +213,7 @@ def test_walkin_page_with_zero_says_not_paid(client, volunteer):
 
     page = response.content.decode()
     assert "Checked in, not paid" in page
-    assert "15.00 EUR taken" not in page
+    assert "€15.00 taken" not in page
 
 
 def test_walkin_cash_is_rounded_to_the_events_currency(volunteer):

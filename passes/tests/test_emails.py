@@ -21,7 +21,7 @@ def test_online_pass_purchase_emails_one_receipt_even_on_webhook_replays(
     [message] = mailoutbox
     assert message.to == [member.email]
     assert "10 sessions" in message.subject
-    assert "100.00 EUR" in message.body
+    assert "€100.00" in message.body
     assert str(payment.pk) in message.body
     assert "/passes/" in message.body  # link to the buyer's passes
     log = EmailLog.objects.get(template="pass_receipt")
@@ -65,7 +65,7 @@ def test_refund_of_unused_sessions_emails_the_refunded_amount(
 
     log = EmailLog.objects.get(template="pass_refund")
     assert log.to_email == member.email
-    assert "70.00 EUR" in log.body_text
+    assert "€70.00" in log.body_text
     assert "10 sessions" in log.subject
     assert "closed" in log.body_text
 

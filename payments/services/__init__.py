@@ -14,7 +14,11 @@ Calls to providers happen outside the transactions that lock our rows. By topic:
 checkout.py, webhooks.py, refunds.py, reconcile.py, cash.py (common.py: shared).
 """
 
-from payments.services.cash import payment_record_cash, payment_record_unpaid
+from payments.services.cash import (
+    payment_record_cash,
+    payment_record_unpaid,
+    payment_void_cash,
+)
 from payments.services.checkout import (
     payment_cancel_pending,
     payment_provider_check,
@@ -41,5 +45,6 @@ __all__ = [
     "payment_record_unpaid",
     "payment_refund",
     "payment_refunds_reconcile",
+    "payment_void_cash",
     "payment_start",
 ]

@@ -85,3 +85,30 @@ def payment_record_unpaid(
         changes={"owed": str(payment.amount), "currency": payment.currency},
     )
     return payment
+
+
+def payment_void_cash(*, payment: Payment, actor, reason: str) -> Payment:
+    """Take back a door payment recorded by mistake (a mis-tap undone within
+    minutes): a `succeeded` cash payment (the money was never taken) or an `unpaid`
+    one becomes `cancelled`, so the cash-up no longer expects it. Call inside the
+    transaction that locks the payable's row. No mail: the payer paid nothing.
+    Audited."""
+    before = payment.status
+    if payment.provider != Provider.CASH or before not in (
+        PaymentStatus.SUCCEEDED,
+        PaymentStatus.UNPAID,
+    ):
+        raise ValidationError(_("Only a door payment can be taken back."))
+    payment.status = PaymentStatus.CANCELLED
+    payment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="payment.cash_voided",
+        actor=actor,
+        target=payment,
+        changes={
+            "status": [before, payment.status],
+            "amount": str(payment.amount),
+            "reason": reason,
+        },
+    )
+    return payment

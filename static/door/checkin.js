@@ -1,6 +1,6 @@
-/* Door check-in: camera scanning with the browser's BarcodeDetector where it exists,
-   fetch-based check-in so the page never reloads, and offline check-in: the event's
-   ticket list is kept on the phone (localStorage), check-ins made without a
+/* Door check-in: fetch-based check-in so the page never reloads (camera scanning is
+   scanner.js, which hands each decoded code to window.doorCheckIn below), and offline
+   check-in: the event's ticket list is kept on the phone (localStorage), check-ins made without a
    connection are queued there and sent to /api/door/sync when it comes back. The
    server decides: if another phone was first, this phone shows who and when.
    Without JS the forms still work. */
@@ -21,6 +21,63 @@
       .catch(function () {});
   }
 
+  // --- Privacy on a shared phone ---------------------------------------------------
+  // The saved attendee lists (names) go when the volunteer signs out and when their
+  // event is over; the logout response also sends Clear-Site-Data.
+  var LIST_PREFIX = "door:list:";
+  var OVER_AFTER_MS = 60 * 60 * 1000; // an hour after the end: late arrivals are in
+
+  function listKeys() {
+    var keys = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(LIST_PREFIX) === 0) { keys.push(key); }
+      }
+    } catch (e) { /* storage blocked */ }
+    return keys;
+  }
+  function isOver(endsAt) {
+    var end = new Date(endsAt);
+    return !isNaN(end) && Date.now() > end.getTime() + OVER_AFTER_MS;
+  }
+  function dropLists(onlyOver) {
+    listKeys().forEach(function (key) {
+      var saved = null;
+      try { saved = JSON.parse(window.localStorage.getItem(key)); } catch (e) { saved = null; }
+      if (!onlyOver || !saved || !saved.ends_at || isOver(saved.ends_at)) {
+        try { window.localStorage.removeItem(key); } catch (e) { /* storage blocked */ }
+      }
+    });
+  }
+  function queuedCount() {
+    var n = 0;
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf("door:queue:") === 0) {
+          n += (JSON.parse(window.localStorage.getItem(key)) || []).length;
+        }
+      }
+    } catch (e) { /* storage blocked */ }
+    return n;
+  }
+  dropLists(true);
+  var beforeSignOut = null; // set by the door page: send the queue first
+  Array.prototype.forEach.call(document.querySelectorAll("form[action$='/logout/']"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.doorCleared === "yes") { return; }
+      event.preventDefault();
+      var ready = beforeSignOut ? beforeSignOut() : Promise.resolve(true);
+      ready.then(function (go) {
+        if (!go) { return; }
+        dropLists(false);
+        form.dataset.doorCleared = "yes";
+        form.submit();
+      });
+    });
+  });
+
   registerWorker(document.getElementById("door-home"));
   var door = document.getElementById("door");
   if (!door) { return; }
@@ -39,8 +96,6 @@
   var conflictsBox = document.getElementById("door-conflicts");
   var busy = false;
   var syncing = false;
-  var lastCode = "";
-  var lastAt = 0;
 
   // --- What this phone keeps --------------------------------------------------------
   var KEY_LIST = "door:list:" + eventId;
@@ -59,8 +114,11 @@
   }
   var deviceId = load(KEY_DEVICE, "");
   if (!deviceId) { deviceId = newId(); store(KEY_DEVICE, deviceId); }
-  var list = load(KEY_LIST, null); // {saved_at, tickets: {CODE: ticket}}
+  var eventOver = isOver(d.endsAt);
+  var list = eventOver ? null : load(KEY_LIST, null); // {saved_at, ends_at, tickets: {CODE: ticket}}
+  if (eventOver) { try { window.localStorage.removeItem(KEY_LIST); } catch (e) { /* blocked */ } }
   var queue = load(KEY_QUEUE, []);
+  var lastOk = null; // the last check-in this phone made: {code, client_id} for Undo
 
   function normalize(code) { return (code || "").toUpperCase().replace(/[^0-9A-Z]/g, ""); }
   function hhmm(iso) {
@@ -91,26 +149,77 @@
     }
   }
 
+  function money(amount, currency) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined,
+        { style: "currency", currency: currency }).format(Number(amount));
+    } catch (e) { return amount + " " + (currency || ""); }
+  }
+  function hasDue(amount) { return !!amount && Number(amount) > 0; }
+
+  function button(label, className, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // Money is due: nothing is recorded until the volunteer says what happened.
+  function askCash(data) {
+    resultBox.className = "door-result door-result-due";
+    resultBox.textContent = "";
+    var c = document.createElement("p");
+    c.className = "door-result-collect";
+    c.textContent = d.collectLabel + " " + (data.collect_display || money(data.collect, data.currency));
+    resultBox.appendChild(c);
+    var p = document.createElement("p");
+    p.className = "door-result-message";
+    p.textContent = data.name || "";
+    resultBox.appendChild(p);
+    var actions = document.createElement("div");
+    actions.className = "door-cash";
+    var code = data.code;
+    actions.appendChild(button(d.cashReceivedLabel, "button door-cash-received", function () {
+      check(code, "received");
+    }));
+    actions.appendChild(button(d.notPaidLabel, "button door-cash-declined", function () {
+      show({ ok: false, neutral: true, message: (data.name ? data.name + " — " : "") + d.notCheckedInLabel });
+    }));
+    actions.appendChild(button(d.admitUnpaidLabel, "link-button door-cash-unpaid", function () {
+      check(code, "unpaid");
+    }));
+    resultBox.appendChild(actions);
+    if (navigator.vibrate) { navigator.vibrate([80, 60, 80]); }
+    actions.querySelector(".door-cash-received").focus();
+  }
+
   function show(data) {
-    resultBox.className = "door-result " + (data.ok ? "door-result-ok" : "door-result-bad");
+    if (data.outcome === "cash_due") { askCash(data); return; }
+    resultBox.className = "door-result " + (data.ok ? "door-result-ok" : (data.neutral ? "door-result-idle" : "door-result-bad"));
     resultBox.textContent = "";
     var p = document.createElement("p");
     p.className = "door-result-message";
     p.textContent = data.message;
     resultBox.appendChild(p);
-    if (data.collect && data.collect !== "0" && data.collect !== "0.00") {
+    if (data.ok && hasDue(data.collect)) {
       var c = document.createElement("p");
       c.className = "door-result-collect";
-      c.textContent = d.collectLabel + " " + data.collect + " " + (data.currency || "");
+      c.textContent = d.cashReceivedLabel + ": " + (data.collect_display || money(data.collect, data.currency));
       resultBox.appendChild(c);
     }
+    if (data.ok && lastOk) {
+      var undo = lastOk;
+      resultBox.appendChild(button(d.undoLabel, "link-button door-undo", function () { undoLast(undo); }));
+    }
     setCounts(data);
-    if (navigator.vibrate) { navigator.vibrate(data.ok ? 80 : [200, 100, 200]); }
+    if (navigator.vibrate && !data.neutral) { navigator.vibrate(data.ok ? 80 : [200, 100, 200]); }
   }
 
   // --- The ticket list ----------------------------------------------------------------
   function refreshList() {
-    if (!navigator.onLine) { return Promise.resolve(); }
+    if (!navigator.onLine || isOver(d.endsAt)) { return Promise.resolve(); }
     return fetch(d.manifestUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
@@ -125,7 +234,7 @@
             t.checked_in_by = d.thisPhoneLabel;
           }
         });
-        list = { saved_at: new Date().toISOString(), currency: data.event.currency, tickets: tickets };
+        list = { saved_at: new Date().toISOString(), ends_at: d.endsAt, currency: data.event.currency, tickets: tickets };
         store(KEY_LIST, list);
         showStatus();
       })
@@ -140,7 +249,7 @@
   }
 
   // --- Checking in without a connection ---------------------------------------------
-  function checkOffline(raw) {
+  function checkOffline(raw, cash) {
     var code = normalize(raw);
     var t = list && list.tickets[code];
     if (!t) { show({ ok: false, message: d.unknownLabel }); return; }
@@ -151,22 +260,66 @@
     }
     if (t.status === "pending_payment") { show({ ok: false, message: d.unpaidLabel + ": " + t.name }); return; }
     if (t.status !== "confirmed") { show({ ok: false, message: d.notValidLabel + ": " + t.name }); return; }
+    var due = t.payment_method === "door" && hasDue(t.collect);
+    if (due && cash !== "received" && cash !== "unpaid") {
+      show({ outcome: "cash_due", code: code, name: t.name, collect: t.collect, currency: list.currency });
+      return;
+    }
     var now = new Date().toISOString();
-    queue.push({ code: code, checked_in_at: now, device_id: deviceId, client_id: newId() });
+    var item = { code: code, checked_in_at: now, device_id: deviceId, client_id: newId() };
+    if (due) { item.cash = cash; }
+    queue.push(item);
     store(KEY_QUEUE, queue);
     markLocal(code, { status: "checked_in", checked_in_at: now, checked_in_by: d.thisPhoneLabel });
     var count = document.getElementById("count-checked-in");
     count.textContent = (parseInt(count.textContent, 10) || 0) + 1;
-    show({ ok: true, message: d.offlineOkLabel + ": " + t.name, collect: t.collect, currency: list.currency });
+    lastOk = { code: code, client_id: item.client_id };
+    show({ ok: true, message: d.offlineOkLabel + ": " + t.name,
+      collect: cash === "received" ? t.collect : "", currency: list.currency });
     showStatus();
   }
 
-  function check(code) {
+  // --- Undo a mis-tap (the same volunteer, within a few minutes) ---------------------
+  function undoLast(undo) {
+    lastOk = null;
+    var queued = queue.filter(function (item) { return item.client_id === undo.client_id; });
+    if (queued.length) {
+      // Still on this phone: nothing reached the server, forget it here.
+      queue = load(KEY_QUEUE, []).filter(function (item) { return item.client_id !== undo.client_id; });
+      store(KEY_QUEUE, queue);
+      markLocal(undo.code, { status: "confirmed", checked_in_at: null, checked_in_by: "" });
+      var count = document.getElementById("count-checked-in");
+      count.textContent = Math.max((parseInt(count.textContent, 10) || 0) - 1, 0);
+      show({ ok: false, neutral: true, message: d.undoneLabel });
+      showStatus();
+      return;
+    }
+    var body = new URLSearchParams();
+    body.append("code", undo.code);
+    fetch(d.undoUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf },
+      body: body
+    }).then(function (r) {
+      if (r.status === 404) { return { ok: false, message: d.notValidLabel }; }
+      return r.json();
+    }).then(function (data) {
+      if (data.ok) {
+        markLocal(undo.code, { status: "confirmed", checked_in_at: null, checked_in_by: "" });
+      }
+      show({ ok: false, neutral: !!data.ok, message: data.message, checked_in: data.checked_in, expected: data.expected });
+    }).catch(function () { show({ ok: false, message: d.errorLabel }); });
+  }
+
+  function check(code, cash) {
     if (busy || !code) { return; }
-    if (!navigator.onLine) { checkOffline(code); return; }
+    lastOk = null;
+    if (!navigator.onLine) { checkOffline(code, cash); return; }
     busy = true;
     var body = new URLSearchParams();
     body.append("code", code);
+    if (cash) { body.append("cash", cash); }
     fetch(d.checkUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -176,13 +329,14 @@
       if (r.status >= 500) { throw new Error(r.status); }
       return r.json();
     }).then(function (data) {
-      show(data);
       if (data.ok) {
+        lastOk = { code: data.code || normalize(code), client_id: null };
         markLocal(normalize(code), { status: "checked_in", checked_in_at: new Date().toISOString(), checked_in_by: "" });
       }
+      show(data);
     }).catch(function () {
       // The connection dropped without the browser noticing: keep going offline.
-      if (list) { checkOffline(code); } else { show({ ok: false, message: d.errorLabel }); }
+      if (list) { checkOffline(code, cash); } else { show({ ok: false, message: d.errorLabel }); }
     }).finally(function () { busy = false; });
   }
 
@@ -227,6 +381,14 @@
     }).catch(function () {}).finally(function () { syncing = false; });
   }
 
+  // The camera (scanner.js) checks a decoded code in the same way as a typed one.
+  // false: a check is still on its way, the scanner offers the code again shortly.
+  window.doorCheckIn = function (code) {
+    if (busy) { return false; }
+    check(code);
+    return true;
+  };
+
   codeForm.addEventListener("submit", function (event) {
     event.preventDefault();
     check(codeInput.value.trim());
@@ -245,56 +407,13 @@
     sync().then(refreshList);
   });
   window.addEventListener("offline", showStatus);
+  beforeSignOut = function () {
+    return sync().then(function () {
+      return !queuedCount() || window.confirm(d.queuedUnsentLabel);
+    });
+  };
   setInterval(function () { sync(); refreshCounts(); }, 10000);
   setInterval(refreshList, 60000);
   showStatus();
   sync().then(refreshList);
-
-  // --- Camera -------------------------------------------------------------------------
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { return; }
-  var scanner = document.getElementById("door-scanner");
-  var button = document.getElementById("door-scan-button");
-  var video = document.getElementById("door-video");
-  var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-  var stream = null;
-  scanner.hidden = false;
-
-  function stop() {
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-    stream = null;
-    video.hidden = true;
-    button.textContent = d.scanLabel;
-  }
-
-  function tick() {
-    if (!stream) { return; }
-    detector.detect(video).then(function (codes) {
-      if (codes.length) {
-        var code = codes[0].rawValue;
-        var now = Date.now();
-        // The same code stays in view for a while: check it once, not every frame.
-        if (code !== lastCode || now - lastAt > 4000) {
-          lastCode = code;
-          lastAt = now;
-          check(code);
-        }
-      }
-    }).catch(function () {}).finally(function () {
-      setTimeout(tick, 250);
-    });
-  }
-
-  button.addEventListener("click", function () {
-    if (stream) { stop(); return; }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        video.hidden = false;
-        button.textContent = d.stopLabel;
-        return video.play();
-      })
-      .then(tick)
-      .catch(stop);
-  });
 })();

@@ -24,7 +24,14 @@ from tickets.services.cancel import (
     ticket_release,
     tickets_expire_stale,
 )
-from tickets.services.checkin import CheckinOutcome, CheckinResult, ticket_check_in
+from tickets.services.checkin import (
+    CheckinCash,
+    CheckinOutcome,
+    CheckinResult,
+    CheckinUndoRefused,
+    ticket_check_in,
+    ticket_check_in_undo,
+)
 from tickets.services.seats import ENDED_STATUSES, RESEND_SECONDS, SoldOut
 from tickets.services.tables import table_seat_move, tables_assign
 from tickets.services.waitlist import (
@@ -34,6 +41,7 @@ from tickets.services.waitlist import (
 )
 
 __all__ = [
+    "CheckinCash",
     "ENDED_STATUSES",
     "RESEND_SECONDS",
     "CheckinOutcome",
@@ -47,6 +55,8 @@ __all__ = [
     "ticket_cancel",
     "ticket_cancel_by_holder",
     "ticket_check_in",
+    "ticket_check_in_undo",
+    "CheckinUndoRefused",
     "ticket_confirm_payment",
     "ticket_holder_confirm",
     "ticket_holder_may_cancel",

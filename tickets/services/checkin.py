@@ -1,7 +1,9 @@
-"""Check-in at the door: one scan admits a ticket once, and a pay-at-the-door
-ticket's amount due is recorded as cash."""
+"""Check-in at the door: one scan admits a ticket once. A pay-at-the-door ticket
+with money due is admitted only once the volunteer says what happened to the cash:
+received (recorded as cash) or not paid (admitted, not paid)."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,6 +13,9 @@ from django.utils.translation import gettext as _
 from community.audit import audit_record
 from events.models import Event
 from payments import services as payment_services
+from payments.models import Payment, PaymentStatus, Provider
+from spanglish.currency import format_money
+from spanglish.errors import ConflictError
 from tickets.models import (
     PaymentMethod,
     Ticket,
@@ -28,6 +33,18 @@ class CheckinOutcome:
     CANCELLED = "cancelled"
     UNPAID = "unpaid"
     NOT_FOUND = "not_found"
+    # Money is due and the caller has not said whether it was taken: not checked in.
+    CASH_DUE = "cash_due"
+
+
+class CheckinCash:
+    """What happened to the money due on a pay-at-the-door ticket."""
+
+    ASK = "ask"  # nobody said yet: answer CASH_DUE with the amount, change nothing
+    RECEIVED = "received"  # cash taken: record it, check in, receipt to the payer
+    UNPAID = "unpaid"  # let in without paying: owed, recorded as admitted, not paid
+
+    CHOICES = (RECEIVED, UNPAID)
 
 
 @dataclass
@@ -73,18 +90,25 @@ def _refusal(outcome: str, ticket: Ticket | None, event: Event) -> CheckinResult
 
 @transaction.atomic
 def ticket_check_in(
-    *, code: str, event: Event, actor, collect_due: bool = True
+    *, code: str, event: Event, actor, cash: str = CheckinCash.RECEIVED
 ) -> CheckinResult:
-    """Check a ticket in at `event`'s door. Locks the event, then the ticket row, so
-    a ticket scanned twice at once is checked in (and its cash recorded) once.
+    """Check a ticket in at `event`'s door. Locks the ticket row (a pay-at-the-door
+    ticket's event first), so a ticket scanned twice at once is checked in (and its
+    cash recorded) once.
 
-    A pay-at-the-door ticket's amount due is recorded as collected cash through
-    payments.services.payment_record_cash (once per ticket), unless `collect_due` is False: the
-    person is let in without paying, and the caller records them as admitted, not
-    paid (payments.services.payment_record_unpaid). Every attempt is audited.
+    For a pay-at-the-door ticket with money due, `cash` says what happened to it:
+    ASK checks nothing in and answers CASH_DUE with the amount (the door asks the
+    volunteer first); RECEIVED records it as cash through
+    payments.services.payment_record_cash (once per ticket; receipt after commit);
+    UNPAID lets the person in owing it (payments.services.payment_record_unpaid, no
+    cash, no receipt). Every attempt is audited.
     """
     normalized = normalize_ticket_code(code)
-    found = Ticket.objects.filter(code=normalized).only("pk", "event_id").first()
+    found = (
+        Ticket.objects.filter(code=normalized)
+        .only("pk", "event_id", "payment_method")
+        .first()
+    )
     if found is None:
         audit_record(
             action="ticket.checkin_refused",
@@ -93,8 +117,19 @@ def ticket_check_in(
             changes={"outcome": CheckinOutcome.NOT_FOUND, "code": normalized[:32]},
         )
         return _refusal(CheckinOutcome.NOT_FOUND, None, event)
-    lock_event(Event(pk=found.event_id))
-    ticket = Ticket.objects.select_for_update().get(pk=found.pk)
+    if found.payment_method == PaymentMethod.DOOR:
+        # Cash may change hands: the event first, as the cash-up and the undo lock
+        # it, so the cash lands wholly before or after a closing cash-up.
+        lock_event(Event(pk=found.event_id))
+    # Otherwise only the ticket row is competed for: two phones scanning one code
+    # queue here, scans of different tickets never wait for each other (an event
+    # lock made every scan of the night wait in one line). The event and who
+    # checked in come along for the audit label and the answer, unlocked.
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("event", "checked_in_by")
+        .get(pk=found.pk)
+    )
     outcome = None
     if ticket.event_id != event.pk:
         outcome = CheckinOutcome.WRONG_EVENT
@@ -113,9 +148,29 @@ def ticket_check_in(
         )
         return _refusal(outcome, ticket, event)
 
-    collect = Decimal("0")
-    if ticket.payment_method == PaymentMethod.DOOR and collect_due:
-        collect = max(ticket.amount_due - ticket.amount_collected, Decimal("0"))
+    due = Decimal("0")
+    if ticket.payment_method == PaymentMethod.DOOR:
+        due = max(ticket.amount_due - ticket.amount_collected, Decimal("0"))
+    if due > 0 and cash not in CheckinCash.CHOICES:
+        # Nothing is recorded before the volunteer has the money in hand.
+        name = ticket.attendee_name or ticket.attendee_email
+        return CheckinResult(
+            outcome=CheckinOutcome.CASH_DUE,
+            message=_("Collect %(amount)s: %(name)s")
+            % {"amount": format_money(due, event.currency), "name": name},
+            ticket=ticket,
+            collect=due,
+        )
+    collect = due if cash == CheckinCash.RECEIVED else Decimal("0")
+    if due > 0 and cash == CheckinCash.UNPAID:
+        payment_services.payment_record_unpaid(
+            kind=PAYABLE_KIND,
+            payable_id=ticket.pk,
+            amount=due,
+            currency=event.currency,
+            event_id=event.pk,
+            actor=actor,
+        )
     if collect > 0:
         payment_services.payment_record_cash(
             kind=PAYABLE_KIND,
@@ -130,6 +185,84 @@ def ticket_check_in(
     ticket.status = TicketStatus.CHECKED_IN
     ticket.checkin_at = timezone.now()
     ticket.checked_in_by = actor if getattr(actor, "is_authenticated", False) else None
+    ticket.updated_at = ticket.checkin_at
+    # A queryset UPDATE sends no post_save: a check-in changes nothing a visitor
+    # sees (a checked-in ticket holds its seat as the confirmed one did), so it must
+    # not bump the public page cache (events.caching) — two Redis writes per scan,
+    # one under the ticket lock, and every public page rebuilt after each scan.
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=ticket.status,
+        checkin_at=ticket.checkin_at,
+        checked_in_by=ticket.checked_in_by,
+        amount_collected=ticket.amount_collected,
+        updated_at=ticket.updated_at,
+    )
+    audit_record(
+        action="ticket.checked_in",
+        actor=actor,
+        target=ticket,
+        changes={
+            "status": [TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN],
+            "cash_collected": str(collect),
+            "admitted_unpaid": str(due - collect),
+        },
+    )
+    name = ticket.attendee_name or ticket.attendee_email
+    return CheckinResult(
+        outcome=CheckinOutcome.CHECKED_IN,
+        message=_("Checked in: %(name)s") % {"name": name},
+        ticket=ticket,
+        collect=collect,
+    )
+
+
+class CheckinUndoRefused(ConflictError):
+    """`code`: "not_yours" (no check-in of this volunteer to undo) or "too_late"."""
+
+
+@transaction.atomic
+def ticket_check_in_undo(
+    *, code: str, event: Event, actor, window: timedelta
+) -> Ticket:
+    """Undo a mis-tapped check-in: only the volunteer who checked the ticket in,
+    only within `window` of it. Locks the event, then the ticket row. The ticket is
+    confirmed again, not checked in; the door payment the check-in recorded (cash
+    received, or admitted, not paid) is cancelled through
+    payments.services.payment_void_cash, so the cash-up no longer expects it.
+    Audited (`ticket.checkin_undone`)."""
+    normalized = normalize_ticket_code(code)
+    found = Ticket.objects.filter(code=normalized, event=event).only("pk").first()
+    if found is None:
+        raise CheckinUndoRefused(_("No check-in of yours to undo."), code="not_yours")
+    lock_event(event)
+    ticket = Ticket.objects.select_for_update().get(pk=found.pk)
+    actor_id = getattr(actor, "pk", None)
+    if (
+        ticket.status != TicketStatus.CHECKED_IN
+        or actor_id is None
+        or ticket.checked_in_by_id != actor_id
+    ):
+        raise CheckinUndoRefused(_("No check-in of yours to undo."), code="not_yours")
+    if ticket.checkin_at < timezone.now() - window:
+        raise CheckinUndoRefused(
+            _("Too late to undo: ask an organizer to correct it."), code="too_late"
+        )
+    voided = Decimal("0")
+    door_payments = Payment.objects.of(PAYABLE_KIND, ticket.pk).filter(
+        provider=Provider.CASH,
+        status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.UNPAID],
+    )
+    for payment in door_payments.select_for_update():
+        if payment.status == PaymentStatus.SUCCEEDED:
+            voided += payment.amount
+        payment_services.payment_void_cash(
+            payment=payment, actor=actor, reason="check-in undone"
+        )
+    checked_in_at = ticket.checkin_at
+    ticket.status = TicketStatus.CONFIRMED
+    ticket.checkin_at = None
+    ticket.checked_in_by = None
+    ticket.amount_collected = max(ticket.amount_collected - voided, Decimal("0"))
     ticket.save(
         update_fields=[
             "status",
@@ -140,18 +273,13 @@ def ticket_check_in(
         ]
     )
     audit_record(
-        action="ticket.checked_in",
+        action="ticket.checkin_undone",
         actor=actor,
         target=ticket,
         changes={
-            "status": [TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN],
-            "cash_collected": str(collect),
+            "status": [TicketStatus.CHECKED_IN, TicketStatus.CONFIRMED],
+            "checked_in_at": checked_in_at.isoformat(),
+            "cash_voided": str(voided),
         },
     )
-    name = ticket.attendee_name or ticket.attendee_email
-    return CheckinResult(
-        outcome=CheckinOutcome.CHECKED_IN,
-        message=_("Checked in: %(name)s") % {"name": name},
-        ticket=ticket,
-        collect=collect,
-    )
+    return ticket
