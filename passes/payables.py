@@ -13,7 +13,7 @@ from passes import services as pass_services
 from passes.models import Pass, PassStatus
 from passes.notifications import pass_receipt_mail, pass_refund_mail
 from payments.models import Payment
-from payments.payables import CheckoutTerms, Payer
+from payments.payables import CheckoutTerms, PayableLoader, Payer
 from payments.services import STRIPE_MIN_EXPIRY
 from spanglish.errors import ConflictError
 
@@ -22,21 +22,14 @@ KIND = "pass"
 PASS_CHECKOUT_MINUTES = 60
 
 
-class PassPayable:
+class PassPayable(PayableLoader):
     unavailable = ("pass_closed", "paid for a pass that was closed meanwhile")
 
-    def load_many(self, ids) -> dict:
-        passes = Pass.objects.select_related("product", "user").filter(pk__in=ids)
-        return {str(pass_.pk): pass_ for pass_ in passes}
+    def queryset(self):
+        return Pass.objects.select_related("product", "user")
 
     def _pass(self, payment: Payment) -> Pass:
-        cached = getattr(payment, "_payable_cache", None)
-        if cached is None or str(cached.pk) != payment.payable_id:
-            cached = Pass.objects.select_related("product", "user").get(
-                pk=payment.payable_id
-            )
-            payment._payable_cache = cached
-        return cached
+        return self.payable_of(payment)
 
     def get(self, payable_id) -> Pass | None:
         try:

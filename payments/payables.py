@@ -108,3 +108,21 @@ def payables_prefetch(payments) -> None:
             found = loaded.get(payment.payable_id)
             if found is not None:
                 payment._payable_cache = found
+
+
+class PayableLoader:
+    """What handlers share: load the object a payment paid for once per payment, and
+    for many payments at once (payables_prefetch). Subclasses give `queryset()`."""
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def load_many(self, ids) -> dict:
+        return {str(obj.pk): obj for obj in self.queryset().filter(pk__in=ids)}
+
+    def payable_of(self, payment):
+        cached = getattr(payment, "_payable_cache", None)
+        if cached is None or str(cached.pk) != payment.payable_id:
+            cached = self.queryset().get(pk=payment.payable_id)
+            payment._payable_cache = cached
+        return cached

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from community.audit import audit_record
 from payments import services as payment_services
 from payments.models import Payment, Provider
-from payments.payables import CheckoutTerms, Payer, PayerMail
+from payments.payables import CheckoutTerms, PayableLoader, Payer, PayerMail
 from spanglish.errors import ConflictError
 from tickets.access import holds_ticket
 from tickets.links import ticket_manage_url
@@ -25,21 +25,14 @@ from tickets.services import ticket_cancel, ticket_confirm_payment
 KIND = "ticket"
 
 
-class TicketPayable:
+class TicketPayable(PayableLoader):
     unavailable = ("seat_gone", "paid after the seat was given to someone else")
 
-    def load_many(self, ids) -> dict:
-        tickets = Ticket.objects.select_related("event", "user").filter(pk__in=ids)
-        return {str(ticket.pk): ticket for ticket in tickets}
+    def queryset(self):
+        return Ticket.objects.select_related("event", "user")
 
     def _ticket(self, payment: Payment) -> Ticket:
-        cached = getattr(payment, "_payable_cache", None)
-        if cached is None or str(cached.pk) != payment.payable_id:
-            cached = Ticket.objects.select_related("event", "user").get(
-                pk=payment.payable_id
-            )
-            payment._payable_cache = cached
-        return cached
+        return self.payable_of(payment)
 
     def get(self, payable_id) -> Ticket | None:
         try:
