@@ -20,7 +20,6 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "LOG_LEVEL": "WARNING",
     # Limits meant for real clients would turn a load test into a throttling test.
-    "THROTTLE_ANON_WRITE": "100000000/hour",
     "THROTTLE_USER_WRITE": "100000000/hour",
     "THROTTLE_AUTH": "100000000/minute",
     # The anonymous-booking limits (10 per IP per 10 minutes, 3 per email per event

@@ -430,7 +430,6 @@ REST_FRAMEWORK = {
     # ("0" is false), which the schema cannot state. Uploads opt in to multipart.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon_write": env.str("THROTTLE_ANON_WRITE", default="30/hour"),
         "user_write": env.str("THROTTLE_USER_WRITE", default="120/hour"),
         "auth": env.str("THROTTLE_AUTH", default="20/minute"),
     },

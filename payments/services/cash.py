@@ -11,6 +11,28 @@ from payments.models import Payment, PaymentStatus, Provider
 from payments.notifications import notify_payment_receipt
 
 
+def _cash_payment_of(kind: str, payable_id, status: str) -> Payment | None:
+    return (
+        Payment.objects.of(kind, payable_id)
+        .filter(provider=Provider.CASH, status=status)
+        .first()
+    )
+
+
+def _cash_payment_create(
+    kind: str, payable_id, amount, currency: str, event_id, status: str
+) -> Payment:
+    return Payment.objects.create(
+        payable_kind=kind,
+        payable_id=str(payable_id),
+        event_id=event_id,
+        provider=Provider.CASH,
+        amount=amount,
+        currency=currency,
+        status=status,
+    )
+
+
 @transaction.atomic
 def payment_record_cash(
     *,
@@ -26,24 +48,14 @@ def payment_record_cash(
     payable's row lock). With `once`, a second call returns the cash payment
     already recorded for it. Audited; receipt to the payer after commit."""
     if once:
-        existing = (
-            Payment.objects.of(kind, payable_id)
-            .filter(provider=Provider.CASH, status=PaymentStatus.SUCCEEDED)
-            .first()
-        )
+        existing = _cash_payment_of(kind, payable_id, PaymentStatus.SUCCEEDED)
         if existing is not None:
             return existing
     amount = Decimal(amount)
     if amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
-    payment = Payment.objects.create(
-        payable_kind=kind,
-        payable_id=str(payable_id),
-        event_id=event_id,
-        provider=Provider.CASH,
-        amount=amount,
-        currency=currency,
-        status=PaymentStatus.SUCCEEDED,
+    payment = _cash_payment_create(
+        kind, payable_id, amount, currency, event_id, PaymentStatus.SUCCEEDED
     )
     audit_record(
         action="payment.cash_recorded",
@@ -62,21 +74,11 @@ def payment_record_unpaid(
     what they owe; no money was received, so it is never counted as cash nor
     refunded. Call inside the transaction that locks the payable's row; a second
     call returns the same row. Audited."""
-    existing = (
-        Payment.objects.of(kind, payable_id)
-        .filter(provider=Provider.CASH, status=PaymentStatus.UNPAID)
-        .first()
-    )
+    existing = _cash_payment_of(kind, payable_id, PaymentStatus.UNPAID)
     if existing is not None:
         return existing
-    payment = Payment.objects.create(
-        payable_kind=kind,
-        payable_id=str(payable_id),
-        event_id=event_id,
-        provider=Provider.CASH,
-        amount=amount,
-        currency=currency,
-        status=PaymentStatus.UNPAID,
+    payment = _cash_payment_create(
+        kind, payable_id, amount, currency, event_id, PaymentStatus.UNPAID
     )
     audit_record(
         action="payment.admitted_unpaid",
