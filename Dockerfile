@@ -26,8 +26,10 @@ ENV PATH=/venv/bin:$PATH \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
 # postgresql-client: pg_dump/pg_restore for `manage.py backup`. Its major version
 # must be >= the server's (the backup command refuses otherwise); bookworm ships 15,
-# so add the PGDG repository here if your server is newer.
+# so add the PGDG repository here if your server is newer. fonts-dejavu-core: the
+# link-preview pictures (events/share_image.py) write accented titles with it.
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system app && useradd --system --gid app --home /app app
 COPY --from=build /venv /venv

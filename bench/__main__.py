@@ -110,8 +110,8 @@ def write_report(sections, *, load: str = "", total: float = 0.0) -> None:
         "",
         "The app runs under gunicorn with production settings (DEBUG off, the project's "
         "gunicorn.conf.py) on PostgreSQL and Redis; load comes from separate processes on "
-        "loopback for a fixed time (wrk for plain GETs and door scans, Python clients "
-        "otherwise), sharing "
+        "loopback for a fixed time (wrk for plain GETs, door scans and bookings, Python "
+        "clients otherwise), sharing "
         "the same cores, so absolute figures are lower bounds. Each load run lasts "
         f"BENCH_SECONDS={os.environ.get('BENCH_SECONDS', '10')} s with "
         f"BENCH_CONCURRENCY={os.environ.get('BENCH_CONCURRENCY', '16')} connections.",

@@ -20,6 +20,11 @@ PASSWORD = "bench-password-1"  # noqa: S105 - loopback benchmark accounts only
 # Enough distinct members and ticket codes that no client runs out before the
 # deadline: well above what two cores can book or check in per second.
 POOL = int(os.environ.get("BENCH_WRITE_POOL", str(max(1500, SECONDS * 250))))
+# 1: only the GET pages and their ceiling (quick before/after of the page cache).
+READS_ONLY = os.environ.get("BENCH_PAGES_READS_ONLY", "") == "1"
+# Any cookie beyond the CSRF and language ones makes a page personal
+# (events/page_cache.py): what a signed-in member or a booker costs.
+PERSONAL = {"Cookie": "bench-personal=1"}
 
 
 def seed() -> str:
@@ -139,6 +144,7 @@ def _rows(label: str, result: dict, ceiling: float, extra: str = "") -> list[dic
 
 
 def _get(base: str, path: str, **kwargs) -> dict:
+    """wrk when installed (2 threads, CONCURRENCY connections), after a warm-up."""
     hammer(base + path, seconds=WARMUP, concurrency=4, **kwargs)  # warm caches
     return hammer(base + path, seconds=SECONDS, concurrency=CONCURRENCY, **kwargs)
 
@@ -238,6 +244,7 @@ def run() -> list[dict]:
         ("home page", "/en/"),
         ("event list", "/en/events/"),
         ("event detail", f"/en/events/{slug}/"),
+        ("event detail, rendered per visitor", f"/en/events/{slug}/", PERSONAL),
         ("GET /api/events", "/api/events"),
         ("GET /api/events/{id}", f"/api/events/{event_id}"),
     ]
@@ -246,8 +253,11 @@ def run() -> list[dict]:
         result = _get(base, "/healthz")
         ceiling = result["rps"]
         rows += _rows("minimal view (ceiling)", result, ceiling)
-        for label, path in targets:
-            rows += _rows(label, _get(base, path), ceiling)
+        for label, path, *headers in targets:
+            result = _get(base, path, headers=headers[0] if headers else None)
+            rows += _rows(label, result, ceiling)
+        if READS_ONLY:
+            return rows
         python = _get(base, "/healthz", python=True)
         rows += _rows(
             "minimal view, Python clients (ceiling for writes)", python, python["rps"]

@@ -272,3 +272,144 @@ def _one(item):
         return 0, (time.perf_counter() - start) * 1000, str(exc).encode()
     finally:
         conn.close()
+
+
+# Each wrk thread takes every NTHREADS-th line of the items file ("<Authorization
+# header value>\t<body>"), so no item is sent twice unless the list runs out (then it
+# starts over, and the repeat counts as unexpected when it gets another answer). A
+# response other than EXPECT_STATUS, or without EXPECT_BODY, counts as unexpected.
+# done() prints one JSON line.
+_WRK_EACH_LUA = r"""
+local threads = {}
+local items, index = {}, 0
+unexpected = 0 -- a global: done() reads it from each thread
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local n = 0
+  for line in io.lines(ITEMS) do
+    if n % NTHREADS == id then
+      local tab = string.find(line, "\t", 1, true)
+      table.insert(items, {string.sub(line, 1, tab - 1), string.sub(line, tab + 1)})
+    end
+    n = n + 1
+  end
+end
+
+function request()
+  index = index % #items + 1
+  local item = items[index]
+  if item[1] ~= "" then HEADERS["Authorization"] = item[1] end
+  return wrk.format(METHOD, PATH, HEADERS, item[2])
+end
+
+function response(status, headers, body)
+  if status ~= EXPECT_STATUS or not string.find(body, EXPECT_BODY, 1, true) then
+    unexpected = unexpected + 1
+    if first_unexpected == nil then
+      first_unexpected = status .. " " ..
+        string.gsub(string.sub(body, 1, 160), '[^%w :,._-]', '?')
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad, sample = 0, ""
+  for _, t in ipairs(threads) do
+    bad = bad + t:get("unexpected")
+    sample = sample .. (t:get("first_unexpected") or "")
+  end
+  local e = summary.errors
+  io.write("WRK-RESULT " .. string.format(
+    '{"requests":%d,"seconds":%f,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"unexpected":%d,"sample":"%s"}',
+    summary.requests, summary.duration / 1e6, latency:percentile(50),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, bad, sample) .. "\n")
+end
+"""
+
+
+def wrk_each(
+    url: str,
+    items: list[tuple[str, str]],
+    *,
+    seconds: int,
+    concurrency: int = 16,
+    threads: int = 2,
+    method: str = "POST",
+    content_type: str = "application/json",
+    expect_status: int = 200,
+    expect_body: str = "",
+) -> dict:
+    """wrk (`threads` threads, `concurrency` connections) for `seconds`, where every
+    request has its own Authorization header value and body: items are
+    (authorization, body) pairs ("" for no header), each sent once while they last.
+
+    Returns requests, rps, p50_ms, p99_ms, errors (socket errors plus answers other
+    than `expect_status` or without `expect_body`), sample (the first odd answer) and
+    tool "wrk". Raises RuntimeError when wrk is missing or fails."""
+    import os
+    import tempfile
+
+    if not shutil.which("wrk"):
+        raise RuntimeError(
+            "this benchmark needs wrk: `make wrk` or apt-get install wrk"
+        )
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    with tempfile.TemporaryDirectory() as tmp:
+        items_file = os.path.join(tmp, "items.txt")
+        with open(items_file, "w") as f:
+            for auth, body in items:
+                f.write(f"{auth}\t{body}\n")
+        prelude = "\n".join(
+            [
+                f"ITEMS = {json.dumps(items_file)}",
+                f"PATH = {json.dumps(path)}",
+                f"METHOD = {json.dumps(method)}",
+                f'HEADERS = {{["Content-Type"] = {json.dumps(content_type)}}}',
+                f"EXPECT_STATUS = {int(expect_status)}",
+                f"EXPECT_BODY = {json.dumps(expect_body)}",
+                f"NTHREADS = {int(threads)}",
+            ]
+        )
+        script = os.path.join(tmp, "each.lua")
+        with open(script, "w") as f:
+            f.write(prelude + "\n" + _WRK_EACH_LUA)
+        out = subprocess.run(  # noqa: S603
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(concurrency),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+        )
+    line = next(
+        (x for x in out.stdout.splitlines() if x.startswith("WRK-RESULT ")), None
+    )
+    if out.returncode or line is None:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
+    raw = json.loads(line.removeprefix("WRK-RESULT "))
+    return {
+        "requests": raw["requests"],
+        "rps": raw["requests"] / raw["seconds"] if raw["seconds"] else 0.0,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": raw["socket_errors"] + raw["unexpected"],
+        "sample": raw["sample"],
+        "tool": "wrk",
+    }

@@ -8,11 +8,13 @@ from calendars.embed import iframe_html
 from calendars.models import (
     CalendarFeedToken,
     Click,
+    ClickType,
     EventWidgetSettings,
     WidgetSettings,
 )
 from calendars.selectors import event_click_stats
 from events.admin import event_admin_extend
+from spanglish.admin import TechnicalDetailsMixin
 
 
 @admin.display(description=_("embed code and clicks"))
@@ -28,6 +30,11 @@ def event_widget_panel(event) -> str:
             "event": event,
             "iframe_html": iframe_html(event),
             "stats": stats,
+            # Each kind of click by its label ("Google Calendar"), not its code.
+            "clicks_by_label": [
+                (ClickType(kind).label, count)
+                for kind, count in stats["clicks_by_type"].items()
+            ],
             "chart": timeline_svg(stats["clicks_timeline"]),
         },
     )
@@ -71,12 +78,14 @@ class EventWidgetSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Click)
-class ClickAdmin(admin.ModelAdmin):
+class ClickAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = ["event", "type", "created_at"]
     list_filter = ["type", "created_at"]
     date_hierarchy = "created_at"
     list_select_related = ["event"]
-    readonly_fields = ["event", "type", "created_at", "visitor"]
+    fields = ["event", "type", "created_at"]
+    technical_fields = ["visitor"]
+    readonly_fields = [*fields, *technical_fields]
 
     def has_add_permission(self, request):
         return False

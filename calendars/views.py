@@ -33,6 +33,7 @@ from calendars.tracking import (
     tracking_targets,
     visitor_hash,
 )
+from events.models import EventStatus
 from spanglish.i18n import LANGUAGE_CODES, active_language
 
 EMBED_CSP = {
@@ -132,10 +133,11 @@ def _track_url(event, kind: str, lang: str, extra: str = "") -> str:
 
 
 def default_labels() -> dict:
+    # Short: three calendar buttons share one row of the widget.
     return {
-        "google": _("Google Calendar"),
+        "google": _("Google"),
         "outlook": _("Outlook"),
-        "ics": _("Download .ics"),
+        "ics": _("Apple / .ics"),
         "ticket": _("Get a ticket"),
     }
 
@@ -143,6 +145,8 @@ def default_labels() -> dict:
 @require_safe
 @embeddable
 def widget(request, public_id):
+    """An event's card for partner sites: date, place, price, seats left, "Get a
+    ticket" and (for events still to come) the calendar buttons."""
     event = calendar_event_get(public_id=public_id)
     if event is None:
         raise Http404
@@ -150,14 +154,18 @@ def widget(request, public_id):
     lang = request_language(request, default=look.language)
     with translation.override(lang):
         labels = default_labels()
-        buttons = [
-            {
+
+        def button(kind: str) -> dict:
+            return {
                 "kind": kind,
                 "label": look.labels[kind] or labels[kind],
                 "url": _track_url(event, kind, lang),
             }
-            for kind in look.buttons
-            if kind != "ticket" or event.status != "cancelled"
+
+        ahead = event.status != EventStatus.CANCELLED and not event.is_past
+        ticket = button("ticket") if ahead and "ticket" in look.buttons else None
+        calendars = [
+            button(kind) for kind in look.buttons if kind != "ticket" and ahead
         ]
         response = render(
             request,
@@ -167,8 +175,10 @@ def widget(request, public_id):
                 "title": event.title,
                 "lang": lang,
                 "colors": look.colors,
-                "buttons": buttons,
+                "ticket_button": ticket,
+                "calendar_buttons": calendars,
                 "show_seats": event.is_bookable,
+                "is_past": event.is_past,
             },
         )
     response["Content-Language"] = lang

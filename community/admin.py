@@ -1,19 +1,35 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.conf import settings as axes_settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework_simplejwt.token_blacklist.admin import (
+    BlacklistedTokenAdmin,
+    OutstandingTokenAdmin,
+)
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from community import privacy, services
 from community.contributors import member_standing
 from community.middleware import current_request
 from community.models import AuditLog, LanguageSkill, Role, User
 from community.two_factor import two_factor_reset
-from spanglish.admin import ReadOnlyAdmin
+from spanglish.admin import ReadOnlyAdmin, TechnicalDetailsMixin, json_block
 from spanglish.errors import ConflictError
 
 
@@ -41,6 +57,14 @@ class SetPasswordForm(AdminPasswordChangeForm):
     member's sessions and API tokens end, they are told by email, and the audit
     trail names the admin. Django's view saves the form, then keeps the admin's own
     session alive from `form.user` (the saved row, with its new sign-in epoch)."""
+
+    # Django glues an unmarked English warning to this help text.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "{}</li></ul>",
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
 
     def save(self, commit=True):
         request = current_request()
@@ -231,8 +255,10 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyAdmin):
-    """Read-only: nobody edits or deletes history from the site."""
+class AuditLogAdmin(TechnicalDetailsMixin, ReadOnlyAdmin):
+    """Read-only: nobody edits or deletes history from the site. Where a request
+    came from (IP address, request id) and the target's internal id are admins'
+    technical details."""
 
     list_display = [
         "timestamp",
@@ -242,6 +268,17 @@ class AuditLogAdmin(ReadOnlyAdmin):
         "ip_address",
         "request_id",
     ]
+    technical_list_display = ["ip_address", "request_id"]
+    fields = [
+        "timestamp",
+        "action",
+        "actor",
+        "actor_label",
+        "target_type",
+        "target_label",
+        "changes_display",
+    ]
+    technical_fields = ["id", "target_id", "ip_address", "request_id"]
     list_filter = [
         "action",
         ("actor", admin.RelatedOnlyFieldListFilter),
@@ -259,7 +296,11 @@ class AuditLogAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
     actions = None  # no bulk delete, not even for superusers
     date_hierarchy = "timestamp"
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    readonly_fields = [*fields, *technical_fields]
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj):
+        return json_block(obj.changes)
 
 
 # Two-factor devices hold their users' secrets: not browsable in admin (the reset
@@ -267,3 +308,150 @@ class AuditLogAdmin(ReadOnlyAdmin):
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
+
+
+# --- Groups: permissions named in the reader's language ------------------------
+
+PERMISSION_ACTIONS = {
+    "add": _("Can add"),
+    "change": _("Can change"),
+    "delete": _("Can delete"),
+    "view": _("Can view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Events | event | Can add", translated: Django stores permission names in
+    English ("Can add event") when it creates them."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    opts = model._meta
+    if model_name == opts.model_name and action in PERMISSION_ACTIONS:
+        what = PERMISSION_ACTIONS[action]
+    else:
+        what = _(permission.name)
+    # gettext() again: some apps leave their model names unmarked ("static
+    # device"); spanglish/admin_overrides.py gives them Spanish in our catalog.
+    return (
+        f"{opts.app_config.verbose_name} | {gettext(str(opts.verbose_name))} | {what}"
+    )
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
+
+# --- Sign-in lockouts (django-axes), with the labels it leaves unmarked ---------
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        left = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return _("Locked Out")
+        return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {
+            "count": left
+        }
+
+    @admin.display(description=_("Expires At"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d expired attempt cleaned up.",
+                "%(count)d expired attempts cleaned up.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+for _model, _admin_class in (
+    (AccessAttempt, SignInAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(_model)
+        admin.site.register(_model, _admin_class)
+
+
+# --- API sign-in tokens (simplejwt): labelled, and the secret never shown -------
+
+
+class ApiTokenAdmin(OutstandingTokenAdmin):
+    """The refresh tokens issued to API clients. The token itself is a credential:
+    admin shows whose it is and when it expires, not the secret."""
+
+    list_display = ["jti", "token_user", "issued_at", "token_expires_at"]
+    fields = ["token_user", "jti", "issued_at", "token_expires_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description=_("user"), ordering="user")
+    def token_user(self, obj):
+        return obj.user
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def issued_at(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("expires at"), ordering="expires_at")
+    def token_expires_at(self, obj):
+        return obj.expires_at
+
+
+class RevokedApiTokenAdmin(BlacklistedTokenAdmin):
+    """Adding one revokes an API token at once; a revocation is never edited."""
+
+    list_display = [
+        "token_jti",
+        "token_user",
+        "token_created_at",
+        "token_expires_at",
+        "blacklisted_on",
+    ]
+
+    @admin.display(description=_("revoked at"), ordering="blacklisted_at")
+    def blacklisted_on(self, obj):
+        return obj.blacklisted_at
+
+    def get_fields(self, request, obj=None):
+        return ["token"] if obj is None else ["token", "blacklisted_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["token", "blacklisted_on"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a revocation is a record, not something to edit
+
+
+for _model, _admin_class in (
+    (OutstandingToken, ApiTokenAdmin),
+    (BlacklistedToken, RevokedApiTokenAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _admin_class)

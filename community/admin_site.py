@@ -14,6 +14,7 @@ from community.ratelimit import rate_limit_exceeded
 from community.services import user_resend_verification
 from community.signals import audit_log_entry_record
 from community.two_factor import session_owes
+from spanglish.admin import ReadableDeletions
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -57,18 +58,22 @@ class SpanglishAdminSite(admin.AdminSite):
     """
 
     login_form = AdminLoginForm
+    # The project's name reads the same in both languages.
+    site_header = "Spanglish"
+    site_title = "Spanglish"
 
     def has_permission(self, request):
         return super().has_permission(request) and session_owes(request) is None
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # Every model admin, ours and third-party apps' alike, audits bulk
-        # deletions: each registered class gets AuditedDeletions mixed in.
+        # deletions: each registered class gets AuditedDeletions mixed in (and
+        # ReadableDeletions: no untranslatable join-table rows when deleting).
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedDeletions):
             admin_class = type(
                 admin_class.__name__,
-                (AuditedDeletions, admin_class),
+                (AuditedDeletions, ReadableDeletions, admin_class),
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -9,6 +9,7 @@ instead registers, from its `AppConfig.ready()` (in its `member_data.py`):
         history=lambda user: [...],  # items for GET /api/users/<pk>/history
         export=lambda user: [...],  # one section of the GDPR JSON export
         erase=lambda user, *, actor: None,  # inside user_erase's transaction
+        active_since=lambda since: Ticket.objects.filter(...).values("user_id"),
     )
 
 - `history(user) -> list`: the items the history API serializes under the
@@ -18,6 +19,9 @@ instead registers, from its `AppConfig.ready()` (in its `member_data.py`):
 - `erase(user, *, actor)`: anonymise what the app holds about the member. Called in
   registration order inside user_erase's transaction, after the user's row is locked
   and before community anonymises it (the user still has their address).
+- `active_since(since) -> QuerySet of user ids`: the members this app saw active at
+  or after `since` (booked, had an event, bought a pass). Guests nobody saw active
+  for GUEST_DATA_RETENTION_DAYS are erased (community.privacy.guest_data_purge).
 
 The no-show rule is tickets' too, but community's admin and history API show it:
 tickets installs a `MemberStanding` with `set_member_standing(...)`. Until then
@@ -37,6 +41,7 @@ class MemberDataContributor:
     history: Callable[[Any], list] | None = None
     export: Callable[[Any], dict | list] | None = None
     erase: Callable[..., None] | None = None
+    active_since: Callable[[Any], QuerySet] | None = None
 
 
 _contributors: dict[str, MemberDataContributor] = {}
@@ -48,10 +53,15 @@ def register_member_data(
     history: Callable[[Any], list] | None = None,
     export: Callable[[Any], dict | list] | None = None,
     erase: Callable[..., None] | None = None,
+    active_since: Callable[[Any], QuerySet] | None = None,
 ) -> None:
     """Register (or replace, on a second ready()) what app `name` holds about members."""
     _contributors[name] = MemberDataContributor(
-        name=name, history=history, export=export, erase=erase
+        name=name,
+        history=history,
+        export=export,
+        erase=erase,
+        active_since=active_since,
     )
 
 
@@ -75,6 +85,11 @@ def member_erase(*, user, actor) -> None:
     for contributor in _contributors.values():
         if contributor.erase:
             contributor.erase(user, actor=actor)
+
+
+def member_active_since(*, since) -> list[QuerySet]:
+    """Each contributor's user ids seen active since `since` (subqueries)."""
+    return [c.active_since(since) for c in _contributors.values() if c.active_since]
 
 
 class MemberStanding(Protocol):

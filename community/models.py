@@ -228,3 +228,41 @@ class LanguageSkill(models.Model):
 
     def __str__(self):
         return f"{self.language} ({self.get_kind_display()})"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API request sent with an `Idempotency-Key`, replayed
+    to a retry with the same key and body (community/api/idempotency.py).
+
+    One row per caller and key, under a unique constraint: of two copies of a
+    request arriving together, only the one whose row goes in runs. `status_code`
+    is empty while it runs. Rows live IDEMPOTENCY_KEY_HOURS and are then purged
+    (community.tasks.purge_idempotency_keys). `caller` is a keyed hash of the user,
+    or of the browser session or IP of an anonymous caller, never the value."""
+
+    id = models.BigAutoField(primary_key=True)
+    caller = models.CharField(_("caller (hashed)"), max_length=64)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=64,
+        help_text=_("SHA-256 of the method, path and body of the first request."),
+    )
+    status_code = models.PositiveSmallIntegerField(
+        _("answer status"), null=True, blank=True
+    )
+    body = models.TextField(_("answer body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caller", "key"], name="idempotency_key_once_per_caller"
+            ),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -6,8 +6,12 @@ What other apps hold (tickets, passes, payments, email logs) is exported and era
 by them, through the member data registry (community.contributors).
 """
 
+from datetime import datetime, timedelta
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
@@ -15,6 +19,7 @@ from django.utils import timezone
 
 from community.audit import audit_record
 from community.contributors import (
+    member_active_since,
     member_data_contributors,
     member_erase,
     member_export,
@@ -110,11 +115,12 @@ def _delete_personal_relations(user: User) -> None:
 
 
 @transaction.atomic
-def user_erase(*, user: User, actor: User | None = None) -> User:
+def user_erase(*, user: User, actor: User | None = None, reason: str = "") -> User:
     """Erase a member's personal data; keep anonymised tickets, passes and payments
     for the accounts (provider payloads emptied): each app erases its own through
     the member data registry. Ends their sessions and API tokens. Audited.
-    Idempotent.
+    Idempotent. `reason` names a cause other than the member or staff in the audit
+    entry ("retention": guest_data_purge).
 
     The last active admin cannot be erased (ConflictError): the active admins' rows
     are locked before the user's, as for a demotion."""
@@ -164,6 +170,38 @@ def user_erase(*, user: User, actor: User | None = None) -> User:
         action="user.deleted",
         actor=user if by_self else actor,  # the anonymised copy, not the old label
         target=user,
-        changes={"by": "self" if by_self else "staff"},
+        changes={"by": reason or ("self" if by_self else "staff")},
     )
     return user
+
+
+def inactive_guests(*, since: datetime):
+    """Members who never set a password (they booked as guests) and whom nobody saw
+    since `since`: not joined, not signed in by link, and no app reports them active
+    (a booking, an event, a pass: community.contributors `active_since`)."""
+    guests = User.objects.filter(
+        Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password=""),
+        role=Role.MEMBER,
+        is_staff=False,
+        anonymised_at__isnull=True,
+        date_joined__lt=since,
+    ).filter(Q(last_login__isnull=True) | Q(last_login__lt=since))
+    for active in member_active_since(since=since):
+        guests = guests.exclude(pk__in=active)
+    return guests
+
+
+def guest_data_purge(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Erase, as "delete my account" does, the guests inactive for `days`
+    (GUEST_DATA_RETENTION_DAYS; 0 = never). One transaction per guest, so a failure
+    leaves the others done; each is audited as `user.deleted` by "retention".
+    Returns how many were erased."""
+    days = settings.GUEST_DATA_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    since = (now or timezone.now()) - timedelta(days=days)
+    erased = 0
+    for user in inactive_guests(since=since).order_by("date_joined").iterator():
+        user_erase(user=user, actor=None, reason="retention")
+        erased += 1
+    return erased

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from community.models import AuditLog, User
-from door.models import CashCount
+from door.models import CashCount, CashUp
 from events.models import Event, EventStatus
 from passes.models import Pass
 from passes.payables import KIND as PASS_KIND
@@ -237,3 +237,21 @@ def door_events(*, now: datetime | None = None, limit: int = 50) -> DoorEvents:
         else:
             result.later.append(event)
     return result
+
+
+def cash_ups_closed(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    event_id=None,
+) -> list[CashUp]:
+    """Closed cash-ups, closed in [since, until) and/or of one event, oldest
+    first, with their events: the sales report's cash-up lines. One query."""
+    qs = CashUp.objects.select_related("event").order_by("closed_at", "pk")
+    if since is not None:
+        qs = qs.filter(closed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(closed_at__lt=until)
+    if event_id is not None:
+        qs = qs.filter(event_id=event_id)
+    return list(qs)

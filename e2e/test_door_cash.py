@@ -48,10 +48,15 @@ def _type_code(page, code):
 
 
 @pytest.mark.parametrize(
-    ("lang", "collect"), [("es", "15,00\xa0€"), ("en", "€15.00")], ids=["es", "en"]
+    ("lang", "collect", "counter"),
+    [
+        ("es", "15,00\xa0€", ["Han entrado 0 de 2", "Ha entrado 1 de 2"]),
+        ("en", "€15.00", ["0 of 2 checked in", "1 of 2 checked in"]),
+    ],
+    ids=["es", "en"],
 )
 def test_cash_received_vs_not_paid_with_the_cash_up(
-    phone_page, volunteer, shot, lang, collect
+    phone_page, volunteer, shot, lang, collect, counter
 ):
     page = phone_page
     event = _tonight(title_en="Tuesday exchange", title_es="Intercambio del martes")
@@ -59,6 +64,7 @@ def test_cash_received_vs_not_paid_with_the_cash_up(
     login_in_browser(page, volunteer)
     page.goto(f"/{lang}/tickets/door/{event.pk}/")
     result = page.locator("#door-result")
+    expect(page.locator("#door-count")).to_have_text(counter[0])
 
     # Scanned: asked, nothing recorded yet.
     _type_code(page, ana.display_code)
@@ -71,7 +77,8 @@ def test_cash_received_vs_not_paid_with_the_cash_up(
     # Cash received: checked in, cash counted once in the cash-up.
     result.locator(".door-cash-received").click()
     expect(result).to_have_class(re.compile("door-result-ok"))
-    expect(page.locator("#count-checked-in")).to_have_text("1")
+    expect(result.locator(".door-result-collect")).to_contain_text(collect)
+    expect(page.locator("#door-count")).to_have_text(counter[1])
     assert Ticket.objects.get(pk=ana.pk).status == TicketStatus.CHECKED_IN
     assert cash_summary(event=event).expected == Decimal("15.00")
     shot(page, f"cash-received-{lang}")
@@ -86,7 +93,7 @@ def test_cash_received_vs_not_paid_with_the_cash_up(
     assert cash_summary(event=event).expected == Decimal("15.00")
     shot(page, f"not-paid-{lang}")
 
-    # Ana after all: cash received, then the volunteer undoes the mis-tap.
+    # Ben after all: cash received, then the volunteer undoes the mis-tap.
     _type_code(page, ben.display_code)
     result.locator(".door-cash-received").click()
     expect(result).to_have_class(re.compile("door-result-ok"))
@@ -135,6 +142,8 @@ def test_offline_queue_carries_the_cash_choice(page, volunteer, shot):
     expect(result).to_contain_text("€15.00")
     result.locator(".door-cash-received").click()
     expect(result).to_have_class(re.compile("door-result-ok"))
+    expect(result.locator(".door-result-collect")).to_have_text("Cash received: €15.00")
+    expect(page.locator("#door-count")).to_have_text("1 of 2 checked in")
     _type_code(page, ben.display_code)
     result.locator(".door-cash-declined").click()
     assert page.locator("#door").get_attribute("data-queued") == "1"

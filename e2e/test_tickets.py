@@ -73,13 +73,15 @@ def test_visitor_cancels_a_free_ticket_and_the_seat_is_freed(page, shot, lang):
     expect(stranger.locator(".cta .notice-danger")).to_be_visible()
     expect(stranger.locator("form.booking-form")).to_have_count(0)
 
-    cancel = page.locator("form.ticket-cancel button[type=submit]")
+    cancel = page.locator(".ticket-cancel a")
     if lang == "en":
         expect(cancel).to_have_text("Cancel my ticket")
     shot(page, "before-cancel")
     cancel.click()
+    # One tap never cancels: a confirmation page asks first (issue 17).
+    page.locator("form.ticket-cancel-confirm button[type=submit]").click()
 
-    expect(page.locator("form.ticket-cancel")).to_have_count(0)
+    expect(page.locator(".ticket-cancel")).to_have_count(0)
     expect(page.locator(".ticket-qr")).to_have_count(0)
     expect(page.locator(".ticket-status")).to_have_class(
         re.compile("ticket-status-cancelled")

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,22 +11,74 @@ from django.urls import path, reverse
 from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.csp import csp_override
 
 from emails.audiences import audience_describe, audience_params_fields
-from emails.bulk import bulk_email_preview, bulk_email_recipients, bulk_email_send
+from emails.bulk import (
+    bulk_email_languages,
+    bulk_email_preview,
+    bulk_email_recipients,
+    bulk_email_send,
+    bulk_email_send_test,
+)
 from emails.models import BulkEmail, BulkStatus, EmailLog, EmailStatus
-from spanglish.admin import ReadOnlyAdmin
+from emails.recovery import (
+    email_failed_requeue,
+    email_leases_recover,
+    email_leases_stuck,
+)
+from spanglish.admin import (
+    ReadOnlyAdmin,
+    TechnicalDetailsMixin,
+    json_block,
+    status_column,
+)
 from spanglish.errors import ConflictError
+
+# By value, so a status added later falls back to neutral instead of failing.
+EMAIL_STATUS_TONES = {
+    "queued": "warning",
+    "sending": "info",
+    "sent": "success",
+    "failed": "danger",
+}
+BULK_STATUS_TONES = {
+    BulkStatus.DRAFT: "neutral",
+    BulkStatus.SENDING: "info",
+    BulkStatus.SENT: "success",
+}
+
+
+class DeliveryProblemFilter(admin.SimpleListFilter):
+    """The emails that need someone: stuck (their worker stopped mid-send) or
+    failed."""
+
+    title = _("delivery problem")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stuck", _("Stuck while sending")),
+            ("failed", _("Failed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stuck":
+            return queryset & email_leases_stuck()
+        if self.value() == "failed":
+            return queryset.filter(status=EmailStatus.FAILED)
+        return queryset
 
 
 @admin.register(EmailLog)
-class EmailLogAdmin(ReadOnlyAdmin):
+class EmailLogAdmin(TechnicalDetailsMixin, ReadOnlyAdmin):
     """Read-only: the log records what happened; nobody edits history.
 
-    What a message said (bodies, headers, attachments) is for admins only: an
-    organizer sees who was sent what and whether it went out. Credential links are
-    never stored at all (emails.links), whoever looks.
+    What a message said (its text, attachments) and how it was sent (headers, the
+    kind of sign-in link it carried, its topic) are for admins only: an organizer
+    sees who was sent what and whether it went out. Credential links are never
+    stored at all (emails.links), whoever looks.
     """
 
     list_display = [
@@ -33,13 +86,14 @@ class EmailLogAdmin(ReadOnlyAdmin):
         "to_email",
         "subject",
         "template",
-        "language",
-        "status",
+        "language_display",
+        "status_badge",
         "attempts",
         "sent_at",
     ]
     list_filter = [
         "status",
+        DeliveryProblemFilter,
         "template",
         "language",
         # "event:<id>": what the sending app said the email is about.
@@ -49,36 +103,128 @@ class EmailLogAdmin(ReadOnlyAdmin):
     search_fields = ["to_email", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    exclude = ["attachments", "body_html"]
-    readonly_fields = [
+    fields = [
         "user",
         "to_email",
-        "template",
-        "language",
         "subject",
-        "status",
+        "template",
+        "language_display",
+        "status_badge",
         "attempts",
         "error",
-        "topic",
         "bulk",
         "created_at",
+        "leased_at",
+        "lease_until",
         "sent_at",
-        "link",
-        "headers",
-        "attachment_names",
-        "body_text",
     ]
-    admin_only_fields = ("headers", "attachment_names", "body_text")
+    message_fields = ["body_text", "attachment_names"]
+    technical_fields = ["topic", "leased_by", "link_display", "headers_display"]
+    readonly_fields = [*fields, *message_fields, *technical_fields]
+    status_badge = status_column(EMAIL_STATUS_TONES)
+    actions = ["requeue_stuck", "requeue_failed"]
 
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
-            return list(self.readonly_fields)
-        return [f for f in self.readonly_fields if f not in self.admin_only_fields]
+    def has_requeue_permission(self, request):
+        # Requeuing changes no history, only whether a copy goes out: whoever
+        # may manage emails (organizers, admins) may do it.
+        return request.user.has_perm("emails.change_emaillog")
 
-    def get_fields(self, request, obj=None):
-        # Only what get_readonly_fields allows: fields left to the model form would
-        # be shown (read-only) whatever the role.
-        return self.get_readonly_fields(request, obj)
+    @admin.action(
+        description=_("Requeue the selected stuck emails"), permissions=["requeue"]
+    )
+    def requeue_stuck(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        result = email_leases_recover(ids=ids, actor=request.user)
+        left = self._report(request, result, asked=len(ids))
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected email was left as it is: it is not stuck "
+                    "(a worker may still be sending it).",
+                    "%(count)d selected emails were left as they are: they are not "
+                    "stuck (a worker may still be sending them).",
+                    left,
+                )
+                % {"count": left},
+                messages.INFO,
+            )
+
+    @admin.action(
+        description=_("Send the selected failed emails again"), permissions=["requeue"]
+    )
+    def requeue_failed(self, request, queryset):
+        result = email_failed_requeue(rows=queryset, actor=request.user)
+        left = self._report(request, result, asked=queryset.count())
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected email was left as it is: it has not failed, "
+                    "or it is a sign-in email (the member asks for a new link).",
+                    "%(count)d selected emails were left as they are: they have not "
+                    "failed, or they are sign-in emails (the member asks for a new "
+                    "link).",
+                    left,
+                )
+                % {"count": left},
+                messages.INFO,
+            )
+
+    def _report(self, request, result, *, asked: int) -> int:
+        """Say what was requeued; the number of selected emails left alone."""
+        done = len(result.requeued) + len(result.failed)
+        if result.requeued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email is queued again.",
+                    "%(count)d emails are queued again.",
+                    len(result.requeued),
+                )
+                % {"count": len(result.requeued)},
+                messages.SUCCESS,
+            )
+        if result.failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email is marked failed: its worker stopped on every "
+                    "attempt.",
+                    "%(count)d emails are marked failed: their worker stopped on "
+                    "every attempt.",
+                    len(result.failed),
+                )
+                % {"count": len(result.failed)},
+                messages.WARNING,
+            )
+        return asked - done
+
+    def get_fieldsets(self, request, obj=None):
+        # Only these fields exist on the page: fields left to the model form
+        # would be shown (read-only) whatever the role.
+        fieldsets = [(None, {"fields": self.fields})]
+        if self.shows_technical(request):
+            fieldsets.append((_("Message"), {"fields": self.message_fields}))
+            fieldsets.append(
+                (
+                    _("Technical details"),
+                    {"fields": self.technical_fields, "classes": ["collapse"]},
+                )
+            )
+        return fieldsets
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_display(self, obj):
+        return dict(settings.LANGUAGES).get(obj.language, obj.language)
+
+    @admin.display(description=_("credential link"))
+    def link_display(self, obj):
+        return json_block(obj.link)
+
+    @admin.display(description=_("headers"))
+    def headers_display(self, obj):
+        return json_block(obj.headers)
 
     @admin.display(description=_("attachments"))
     def attachment_names(self, obj):
@@ -126,7 +272,7 @@ class BulkEmailAdmin(admin.ModelAdmin):
         "__str__",
         "audience",
         "audience_details",
-        "status",
+        "status_badge",
         "created_by",
         "created_at",
         "progress",
@@ -143,7 +289,7 @@ class BulkEmailAdmin(admin.ModelAdmin):
             _("Sending"),
             {
                 "fields": [
-                    "status",
+                    "status_badge",
                     "created_by",
                     "created_at",
                     "sent_at",
@@ -153,8 +299,9 @@ class BulkEmailAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    status_badge = status_column(BULK_STATUS_TONES)
     base_readonly = [
-        "status",
+        "status_badge",
         "created_by",
         "created_at",
         "sent_at",
@@ -270,6 +417,11 @@ class BulkEmailAdmin(admin.ModelAdmin):
                 name="emails_bulkemail_preview_html",
             ),
             path("<int:pk>/send/", wrap(self.send_view), name="emails_bulkemail_send"),
+            path(
+                "<int:pk>/test/",
+                wrap(self.send_test_view),
+                name="emails_bulkemail_send_test",
+            ),
             *super().get_urls(),
         ]
 
@@ -288,9 +440,15 @@ class BulkEmailAdmin(admin.ModelAdmin):
             "original": bulk,
             "title": _("Preview: %(subject)s") % {"subject": preview["subject"]},
             "preview": preview,
+            "language_name": dict(settings.LANGUAGES).get(
+                preview["language"], preview["language"]
+            ),
             "recipient_count": sum(1 for _ in bulk_email_recipients(bulk=bulk)),
             "can_send": bulk.status == BulkStatus.DRAFT
             and self.has_change_permission(request, bulk),
+            "can_send_test": self.has_change_permission(request, bulk)
+            and bool(request.user.email)
+            and preview["language"] in bulk_email_languages(bulk=bulk),
             "html_url": reverse(
                 "admin:emails_bulkemail_preview_html", args=[bulk.pk, language]
             ),
@@ -310,6 +468,74 @@ class BulkEmailAdmin(admin.ModelAdmin):
         bulk = self._get(request, pk)
         preview = bulk_email_preview(bulk=bulk, language=language, user=request.user)
         return HttpResponse(preview["html"])
+
+    def send_test_view(self, request, pk):
+        """POST: the test of one version (`language`) goes to the signed-in
+        organizer's own address; no address is ever taken from the request."""
+        if request.method != "POST":
+            return redirect("admin:emails_bulkemail_change", pk)
+        bulk = self._get(request, pk)
+        if not self.has_change_permission(request, bulk):
+            raise PermissionDenied
+        language = request.POST.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            language = ""
+        self._send_test(request, bulk, language=language)
+        if language and request.POST.get("back") == "preview":
+            return redirect("admin:emails_bulkemail_preview", pk, language)
+        return redirect("admin:emails_bulkemail_change", pk)
+
+    def _send_test(self, request, bulk, *, language: str = "") -> bool:
+        try:
+            logs = bulk_email_send_test(
+                bulk=bulk, actor=request.user, language=language
+            )
+        except (ConflictError, ValidationError) as error:
+            text = getattr(error, "message", None) or "; ".join(error.messages)
+            self.message_user(request, text, messages.ERROR)
+            return False
+        names = dict(settings.LANGUAGES)
+        self.message_user(
+            request,
+            _(
+                "A test is on its way to %(email)s (%(languages)s). Nobody else "
+                "gets it, and it does not count as sent."
+            )
+            % {
+                "email": request.user.email,
+                "languages": ", ".join(str(names[log.language]) for log in logs),
+            },
+            messages.SUCCESS,
+        )
+        return True
+
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        obj = context.get("original")
+        may_write = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        context["can_send_test"] = (
+            may_write
+            and bool(request.user.email)
+            and (obj is None or obj.status == BulkStatus.DRAFT)
+        )
+        return super().render_change_form(request, context, add, change, **kw)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_sendtest" in request.POST:
+            self.message_user(request, _("The draft is saved."), messages.SUCCESS)
+            self._send_test(request, obj)
+            return redirect("admin:emails_bulkemail_change", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_sendtest" in request.POST:
+            self.message_user(request, _("The draft is saved."), messages.SUCCESS)
+            self._send_test(request, obj)
+            return redirect("admin:emails_bulkemail_change", obj.pk)
+        return super().response_change(request, obj)
 
     def send_view(self, request, pk):
         if request.method != "POST":

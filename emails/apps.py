@@ -9,6 +9,7 @@ class EmailsConfig(AppConfig):
     def ready(self):
         from community.contributors import register_member_data
         from community.mail import LINK_BUILDERS, set_account_mailer
+        from emails import checks  # noqa: F401  (registers the system checks)
         from emails.audiences import register_audience
         from emails.bulk import news_subscribers
         from emails.links import register_link_builder

@@ -23,6 +23,7 @@ from emails.models import BulkAudience, BulkEmail, BulkStatus, EmailLog
 from emails.recipients import Recipient, recipient_for
 from emails.services import email_render, email_send_templated, unsubscribe_token
 from spanglish.errors import ConflictError
+from spanglish.ratelimit import rate_limit_key_exceeded
 
 
 def bulk_email_recipients(*, bulk: BulkEmail) -> Iterator[Recipient]:
@@ -55,9 +56,11 @@ def unsubscribe_url(*, user, language: str) -> str:
     return settings.SITE_URL + path
 
 
-def _bulk_context(*, bulk: BulkEmail, recipient: Recipient) -> tuple[str, dict, dict]:
+def _bulk_context(
+    *, bulk: BulkEmail, recipient: Recipient, test: bool = False
+) -> tuple[str, dict, dict]:
     language, subject, body = bulk.version_for(recipient.language)
-    context = {"subject": subject, "body": body, "name": recipient.name}
+    context = {"subject": subject, "body": body, "name": recipient.name, "test": test}
     headers = {}
     if recipient.user is not None:
         url = unsubscribe_url(user=recipient.user, language=language)
@@ -82,6 +85,74 @@ def bulk_email_preview(*, bulk: BulkEmail, language: str, user) -> dict:
     return {"language": language, "subject": subject, "text": text, "html": html}
 
 
+def bulk_email_languages(*, bulk: BulkEmail) -> list[str]:
+    """The languages `bulk` is written in (subject and message both filled)."""
+    written = {
+        "en": bulk.subject_en and bulk.body_en,
+        "es": bulk.subject_es and bulk.body_es,
+    }
+    return [code for code, done in written.items() if done]
+
+
+@transaction.atomic
+def bulk_email_send_test(
+    *, bulk: BulkEmail, actor, language: str = ""
+) -> list[EmailLog]:
+    """Send `actor`, and nobody else, the message as a recipient gets it: one email
+    per language it is written in (or `language` only), same subject, body, footer
+    and unsubscribe link, the subject marked as a test. The test is in the email
+    log but not in the bulk email's: its progress and recipient count leave it out.
+
+    At most BULK_EMAIL_TEST_LIMIT tests per person every
+    BULK_EMAIL_TEST_WINDOW_SECONDS (ConflictError past it). Audited.
+    """
+    if not actor.email:
+        raise ValidationError(_("Your account has no email address to send a test to."))
+    languages = bulk_email_languages(bulk=bulk)
+    if language:
+        languages = [code for code in languages if code == language]
+    if not languages:
+        raise ValidationError(
+            _("Write the subject and message in Spanish, English or both.")
+        )
+    if rate_limit_key_exceeded(
+        scope="bulk-email-test",
+        key=str(actor.pk),
+        limit=settings.BULK_EMAIL_TEST_LIMIT,
+        window=settings.BULK_EMAIL_TEST_WINDOW_SECONDS,
+    ):
+        raise ConflictError(
+            _("You have sent many tests in a short time: try again later."),
+            code="throttled",
+        )
+    logs = []
+    for code in languages:
+        recipient = Recipient(
+            email=actor.email, name=actor.get_short_name(), language=code, user=actor
+        )
+        version, context, headers = _bulk_context(
+            bulk=bulk, recipient=recipient, test=True
+        )
+        logs.append(
+            email_send_templated(
+                to=actor.email,
+                template="bulk_message",
+                context=context,
+                language=version,
+                user=actor,
+                topic=f"bulk-test:{bulk.pk}",
+                headers=headers,
+            )
+        )
+    audit_record(
+        action="email.bulk_test_sent",
+        actor=actor,
+        target=bulk,
+        changes={"languages": languages, "to": actor.email},
+    )
+    return logs
+
+
 def bulk_email_topic(*, bulk: BulkEmail) -> str:
     """The topic of each email of `bulk`: the event its audience is about, if any."""
     event_id = (bulk.audience_params or {}).get("event")
@@ -90,9 +161,7 @@ def bulk_email_topic(*, bulk: BulkEmail) -> str:
 
 def bulk_email_validate(*, bulk: BulkEmail) -> None:
     errors = {}
-    has_en = bool(bulk.subject_en and bulk.body_en)
-    has_es = bool(bulk.subject_es and bulk.body_es)
-    if not (has_en or has_es):
+    if not bulk_email_languages(bulk=bulk):
         errors["subject_en"] = _(
             "Write the subject and message in Spanish, English or both."
         )

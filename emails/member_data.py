@@ -11,7 +11,15 @@ from emails.models import EmailLog
 
 # Email log columns that are delivery internals, not the member's data (a mail
 # server's error may quote other addresses; headers and keys are plumbing).
-EMAIL_LOG_INTERNAL = {"error", "headers", "key", "attempts"}
+EMAIL_LOG_INTERNAL = {
+    "error",
+    "headers",
+    "key",
+    "attempts",
+    "lease_until",
+    "leased_by",
+    "leased_at",
+}
 
 
 def _logs_of(user, *, email: str):

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # A worker has claimed it and is sending it, until `lease_until` (emails.delivery).
+    SENDING = "sending", pgettext_lazy("email status", "Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -118,6 +121,13 @@ class EmailLog(models.Model):
     )
     error = models.TextField(_("last error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The claim of the worker sending it (status "sending"): it holds until
+    # `lease_until`; past that, the worker is taken for dead and the email goes to
+    # another one. `leased_by` (host, process and a per-claim nonce) and `leased_at`
+    # stay after the send, to say which worker took it last and when.
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    leased_by = models.CharField(_("claimed by"), max_length=100, blank=True)
+    leased_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     # What the email is about, for finding and filtering: "event:<event id>" (the
     # apps that send say; emails keeps no relation to them). Empty: nothing.
     topic = models.CharField(_("topic"), max_length=100, blank=True, db_index=True)
@@ -146,8 +156,22 @@ class EmailLog(models.Model):
                 condition=Q(bulk__isnull=False),
                 name="emaillog_one_per_bulk_recipient",
             ),
+            # Sending means a worker holds it until a known time: without one, a
+            # dead worker's email could never be told from a live one's.
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(lease_until__isnull=False),
+                name="emaillog_sending_has_lease",
+            ),
         ]
-        indexes = [models.Index(fields=["bulk", "status"])]
+        indexes = [
+            models.Index(fields=["bulk", "status"]),
+            # The sweep for claims whose worker died (emails.delivery).
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status="sending"),
+                name="emaillog_sending_lease_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to_email}"

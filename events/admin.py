@@ -7,15 +7,48 @@ imports none of them.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import services
+from events.admin_lists import (
+    EVENT_STATUS_TONES,
+    WhenFilter,
+    event_period,
+    upcoming_first,
+)
 from events.extensions import SEATS_HELD, annotate_events, annotated_value
 from events.models import Event
+from spanglish.admin import status_column
 from spanglish.currency import format_money
+from spanglish.errors import error_text
+
+
+class DuplicateEventForm(forms.Form):
+    date = forms.DateField(
+        label=_("New date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    time = forms.TimeField(
+        label=_("Start time"),
+        help_text=_("Local time. The copy lasts as long as the original."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def starts_at(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["date"], data["time"]))
 
 
 @admin.register(Event)
@@ -25,12 +58,12 @@ class EventAdmin(admin.ModelAdmin):
         "starts_at",
         "venue_name",
         "price_display",
-        "status",
+        "status_badge",
         "capacity",
         "seats_held",
         "seats_left_display",
     ]
-    list_filter = ["status", "starts_at", "currency"]
+    list_filter = [WhenFilter, "status", "series", "currency"]
     search_fields = ["title_es", "title_en", "slug", "venue_name", "public_id"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
@@ -42,7 +75,7 @@ class EventAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     raw_id_fields = ["banner"]
-    actions = ["publish_events", "cancel_events"]
+    actions = ["publish_events", "cancel_events", "duplicate_events"]
     inlines = []
     # Applied to the admin's queryset after the registered annotations.
     queryset_extensions: list[Callable] = []
@@ -86,11 +119,21 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
 
+    status_badge = status_column(EVENT_STATUS_TONES)
+
     def get_queryset(self, request):
         queryset = annotate_events(super().get_queryset(request))
         for extend in self.queryset_extensions:
             queryset = extend(queryset)
         return queryset
+
+    def get_ordering(self, request):
+        period = event_period(request)
+        if period == "upcoming":
+            return ["starts_at"]
+        if period == "past":
+            return ["-starts_at"]
+        return upcoming_first()
 
     @admin.display(description=_("seats held"), ordering=SEATS_HELD)
     def seats_held(self, obj):
@@ -141,6 +184,69 @@ class EventAdmin(admin.ModelAdmin):
             request,
             ngettext("%d event cancelled.", "%d events cancelled.", n) % n,
             messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Duplicate event"), permissions=["add"])
+    def duplicate_events(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one event to duplicate."), messages.WARNING
+            )
+            return None
+        return redirect("admin:events_event_duplicate", queryset.get().pk)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/duplicate/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="events_event_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def duplicate_view(self, request, object_id):
+        """Ask for the new start, then copy the event as a draft
+        (services.event_duplicate) and open the copy."""
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404(_("No such event."))
+        if not (
+            self.has_add_permission(request)
+            and self.has_view_permission(request, event)
+        ):
+            raise PermissionDenied
+        start = timezone.localtime(event.starts_at) + timedelta(days=7)
+        form = DuplicateEventForm(
+            request.POST if request.method == "POST" else None,
+            initial={"date": start.date(), "time": start.time().replace(second=0)},
+        )
+        if form.is_valid():
+            try:
+                copy = services.event_duplicate(
+                    event=event, starts_at=form.starts_at(), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error_text(error))
+            else:
+                self.message_user(
+                    request,
+                    _("Copied as a draft: check it, then publish it."),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:events_event_change", copy.pk)
+        return TemplateResponse(
+            request,
+            "admin/events/event/duplicate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Duplicate event"),
+                "subtitle": str(event),
+                "opts": self.model._meta,
+                "original": event,
+                "form": form,
+                "change_url": reverse("admin:events_event_change", args=[event.pk]),
+            },
         )
 
 

@@ -7,7 +7,8 @@ payment hold expiring, an event passing) show within PUBLIC_CACHE_SECONDS, a few
 seconds by default, so seat counts are never stale for longer.
 
 Only visitor-independent output is cached: no user, CSRF token, message or nonce ever
-goes into a cached value. A cache that is down is skipped, never an error.
+goes into a cached value (whole pages hold markers in their place, filled in per
+response: events/page_cache.py). A cache that is down is skipped, never an error.
 """
 
 import hashlib

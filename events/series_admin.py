@@ -10,22 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import services as series_services
+from events.admin_lists import EVENT_STATUS_TONES, upcoming_first
 from events.extensions import SEATS_HELD, annotate_events, annotated_value
 from events.models import Event, EventSeries
+from spanglish.admin import status_column
 
 
 class SessionInline(admin.TabularInline):
     model = Event
     fk_name = "series"
     verbose_name = _("session")
-    verbose_name_plural = _("sessions")
-    fields = ["occurrence_date", "starts_at", "status", "is_detached", "seats"]
+    verbose_name_plural = _("sessions (upcoming first)")
+    fields = ["occurrence_date", "starts_at", "status_badge", "is_detached", "seats"]
     readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = True
-    ordering = ["starts_at"]
+
+    status_badge = status_column(EVENT_STATUS_TONES)
+
+    def get_ordering(self, request):
+        return upcoming_first()
 
     def get_queryset(self, request):
         return annotate_events(super().get_queryset(request))

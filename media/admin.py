@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from media import services
 from media.models import Media
+from spanglish.admin import TechnicalDetailsMixin
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -50,7 +51,7 @@ class MediaUploadForm(forms.ModelForm):
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "__str__",
@@ -65,6 +66,7 @@ class MediaAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     add_form = MediaUploadForm
     add_form_fields = ["role", "alt_es", "alt_en"]
+    technical_fields = ["id", "content_type", "content_hash"]
     readonly_fields = [
         "preview",
         "variant_list",

@@ -11,9 +11,17 @@ from django.utils.translation import ngettext
 
 from community.services import user_get_or_create_by_email
 from passes import services
-from passes.models import Pass, PassProduct, PassUse
+from passes.models import Pass, PassProduct, PassStatus, PassUse
+from spanglish.admin import TechnicalDetailsMixin, status_column
 from spanglish.currency import format_money
 from spanglish.errors import ConflictError, error_text
+
+PASS_STATUS_TONES = {
+    PassStatus.PENDING_PAYMENT: "warning",
+    PassStatus.ACTIVE: "success",
+    PassStatus.CLOSED: "neutral",
+    PassStatus.CANCELLED: "neutral",
+}
 
 
 class CashSaleForm(forms.Form):
@@ -107,11 +115,11 @@ class PassUseInline(admin.TabularInline):
 
 
 @admin.register(Pass)
-class PassAdmin(admin.ModelAdmin):
+class PassAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = [
         "product",
         "user",
-        "status",
+        "status_badge",
         "sessions_left_display",
         "expires_at",
         "price_display",
@@ -120,7 +128,25 @@ class PassAdmin(admin.ModelAdmin):
     list_filter = ["status", "product"]
     list_select_related = ["product", "user"]
     search_fields = ["user__email", "user__name", "id"]
-    readonly_fields = [f.name for f in Pass._meta.fields] + ["payments_display"]
+    fields = [
+        "product",
+        "user",
+        "status_badge",
+        "series",
+        "sessions_left_display",
+        "validity_days",
+        "price_display",
+        "activated_at",
+        "expires_at",
+        "closed_at",
+        "sold_by",
+        "sold_at_event",
+        "payments_display",
+        "created_at",
+    ]
+    technical_fields = ["id", "updated_at"]
+    readonly_fields = [*fields, *technical_fields]
+    status_badge = status_column(PASS_STATUS_TONES)
     inlines = [PassUseInline]
     actions = ["refund_unused_action"]
 

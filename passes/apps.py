@@ -17,5 +17,8 @@ class PassesConfig(AppConfig):
         register_payable("pass", PassPayable())
         # The "passes" section of the GDPR export, and their erasure.
         register_member_data(
-            "passes", export=member_data.member_export, erase=member_data.member_erase
+            "passes",
+            export=member_data.member_export,
+            erase=member_data.member_erase,
+            active_since=member_data.member_active_since,
         )

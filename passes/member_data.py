@@ -3,6 +3,7 @@ erasure of their passes' payment payloads (seam: community.contributors,
 registered from PassesConfig.ready()). The export section is exactly what
 community built itself before the seam existed."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from passes.models import Pass
@@ -50,3 +51,13 @@ def member_erase(user, *, actor=None) -> None:
     payments' provider payloads, which name the payer, are emptied."""
     ids = list(Pass.objects.filter(user=user).values_list("pk", flat=True))
     payments_erase_provider_data(kind=KIND, ids=ids, now=timezone.now())
+
+
+def member_active_since(since):
+    """Ids of the members who bought a pass, or held one still valid, at or after
+    `since` (the guest retention rule: community.privacy.guest_data_purge)."""
+    return (
+        Pass.objects.filter(Q(created_at__gte=since) | Q(expires_at__gte=since))
+        .filter(user__isnull=False)
+        .values("user_id")
+    )

@@ -1,12 +1,12 @@
 """Reads about passes that pages, API and admin share."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from events.models import Event
-from passes.models import Pass, PassProduct, PassStatus, PassUse
+from passes.models import Pass, PassProduct, PassStatus, PassUse, spent_uses_q
 
 
 def usable_pass_for(user, event: Event) -> Pass | None:
@@ -58,3 +58,30 @@ def passes_of(user) -> QuerySet:
 
 def pass_products_on_sale() -> QuerySet:
     return PassProduct.objects.on_sale().select_related("series")
+
+
+def passes_for_report(*, since: datetime, until: datetime) -> QuerySet:
+    """Passes paid in [since, until) or with a session in it that still counts,
+    oldest sale first, each with `sessions_used_count` (to date) and
+    `used_in_period` (sessions in the period that count): the back office's pass
+    report. Never-paid checkouts are left out. One query."""
+    in_period = Q(event__starts_at__gte=since, event__starts_at__lt=until)
+    used_then = PassUse.objects.filter(
+        in_period, spent_uses_q(), pass_purchase=OuterRef("pk")
+    )
+    return (
+        Pass.objects.filter(activated_at__isnull=False)
+        .filter(Q(activated_at__gte=since, activated_at__lt=until) | Exists(used_then))
+        .with_sessions_used()
+        .annotate(
+            used_in_period=Count(
+                "uses",
+                filter=spent_uses_q("uses__", expiry_path="expires_at")
+                & Q(
+                    uses__event__starts_at__gte=since, uses__event__starts_at__lt=until
+                ),
+            )
+        )
+        .select_related("product", "user")
+        .order_by("activated_at", "pk")
+    )

@@ -2,44 +2,89 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from payments import services
-from payments.models import Payment, PaymentNotification, Refund
+from payments.models import (
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
 from payments.payables import payable_handler, payable_kinds, payables_prefetch
 from payments.selectors import payments_totals_by_event
+from spanglish.admin import (
+    TechnicalDetailsMixin,
+    json_block,
+    money_column,
+    status_column,
+)
 from spanglish.currency import format_money
 from spanglish.errors import ConflictError, error_text
 
+PAYMENT_STATUS_TONES = {
+    PaymentStatus.PENDING: "warning",
+    PaymentStatus.SUCCEEDED: "success",
+    PaymentStatus.FAILED: "danger",
+    PaymentStatus.REFUNDED: "neutral",
+    PaymentStatus.PARTIALLY_REFUNDED: "info",
+    PaymentStatus.CANCELLED: "neutral",
+    PaymentStatus.UNPAID: "warning",
+}
+REFUND_STATUS_TONES = {
+    RefundStatus.PENDING: "warning",
+    RefundStatus.SUCCEEDED: "success",
+    RefundStatus.FAILED: "danger",
+}
+
 
 class PaymentNotificationInline(admin.TabularInline):
+    """The provider's webhook calls about this payment: admins only (the page
+    leaves the inline out for organizers, see PaymentAdmin.get_inlines)."""
+
     model = PaymentNotification
     extra = 0
     can_delete = False
-    fields = ["created_at", "event_type", "event_id", "result", "payload"]
+    fields = ["created_at", "event_type", "event_id", "result", "payload_display"]
     readonly_fields = fields
+
+    @admin.display(description=_("payload"))
+    def payload_display(self, obj):
+        return json_block(obj.payload)
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 class RefundInline(admin.TabularInline):
-    """Refunds are made with the refund action (payments.services), never here."""
+    """Refunds are made with the refund action (payments.services), never here.
+    The provider's refund id is for admins."""
 
     model = Refund
     extra = 0
     can_delete = False
     fields = [
         "created_at",
-        "amount",
-        "status",
+        "amount_display",
+        "status_badge",
         "actor",
         "automatic",
-        "provider_refund_id",
         "error",
+        "provider_refund_id",
     ]
     readonly_fields = fields
+    amount_display = money_column(
+        "amount", currency="payment.currency", description=_("amount")
+    )
+    status_badge = status_column(REFUND_STATUS_TONES)
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.fields
+        return [f for f in self.fields if f != "provider_refund_id"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -49,26 +94,76 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = [
-        "id",
         "paid_for",
         "provider",
         "amount_display",
-        "status",
+        "status_badge",
         "refunded_display",
         "flagged",
         "created_at",
+        "id",
     ]
+    technical_list_display = ["id"]
     list_filter = ["provider", "status", "flagged", "event"]
     list_select_related = ["event"]
     search_fields = ["id", "provider_reference", "provider_payment_id"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "paid_for",
+                    "event",
+                    "provider",
+                    "amount_display",
+                    "refunded_display",
+                    "status_badge",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (_("Needs attention"), {"fields": ["flagged", "flag_reason"]}),
+    ]
+    technical_fields = [
+        "id",
+        "payable_kind_display",
+        "payable_id",
+        "provider_reference",
+        "provider_payment_id",
+        "checkout_url",
+        "raw_display",
+    ]
     readonly_fields = [
-        f.name for f in Payment._meta.fields if f.name not in ("flagged", "flag_reason")
+        "paid_for",
+        "event",
+        "provider",
+        "amount_display",
+        "refunded_display",
+        "status_badge",
+        "created_at",
+        "updated_at",
+        *technical_fields,
     ]
     inlines = [RefundInline, PaymentNotificationInline]
     actions = ["refund_action"]
     change_list_template = "admin/payments/payment/change_list.html"
+    status_badge = status_column(PAYMENT_STATUS_TONES)
+
+    def get_inlines(self, request, obj):
+        if self.shows_technical(request):
+            return self.inlines
+        return [i for i in self.inlines if i is not PaymentNotificationInline]
+
+    @admin.display(description=_("raw provider data"))
+    def raw_display(self, obj):
+        return json_block(obj.raw)
+
+    @admin.display(description=_("paid for"))
+    def payable_kind_display(self, obj):
+        return format_html("<code>{}</code>", obj.payable_kind)
 
     def get_changelist(self, request, **kwargs):
         class PaymentChangeList(ChangeList):
@@ -149,11 +244,21 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentNotification)
-class PaymentNotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "provider", "event_type", "event_id", "result"]
+class PaymentNotificationAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
+    """What each provider told us (webhooks). Organizers see what happened; the
+    provider's ids and payload are admins' technical details."""
+
+    list_display = ["created_at", "provider", "event_type", "result", "event_id"]
+    technical_list_display = ["event_id"]
     list_filter = ["provider", "event_type", "result"]
     search_fields = ["event_id", "payment__id"]
-    readonly_fields = [f.name for f in PaymentNotification._meta.fields]
+    fields = ["created_at", "provider", "event_type", "payment", "result"]
+    technical_fields = ["event_id", "payload_display"]
+    readonly_fields = [*fields, *technical_fields]
+
+    @admin.display(description=_("payload"))
+    def payload_display(self, obj):
+        return json_block(obj.payload)
 
     def has_add_permission(self, request):
         return False

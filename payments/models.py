@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from payments.payables import payable_handler
+from spanglish.currency import format_money
 from spanglish.db import TimeStampedModel
 
 
@@ -140,7 +141,7 @@ class Payment(TimeStampedModel):
 
     def __str__(self):
         return (
-            f"{self.get_provider_display()} {self.amount} {self.currency} "
+            f"{self.get_provider_display()} {format_money(self.amount, self.currency)} "
             f"({self.get_status_display()})"
         )
 
@@ -230,7 +231,8 @@ class Refund(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.amount} ({self.get_status_display()})"
+        amount = format_money(self.amount, self.payment.currency)
+        return f"{amount} ({self.get_status_display()})"
 
 
 class PaymentNotification(TimeStampedModel):

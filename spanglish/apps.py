@@ -6,3 +6,11 @@ class SpanglishAdminConfig(AdminConfig):
     imports no app above it)."""
 
     default_site = "community.admin_site.SpanglishAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Strings Django and third-party apps show in admin without a way to
+        # translate them (spanglish/admin_overrides.py).
+        from spanglish import admin_overrides
+
+        admin_overrides.install()

@@ -30,9 +30,18 @@ def has_written() -> bool:
 class PrimaryReplicaRouter:
     primary = "default"
     replica = "replica"
+    # The task queue is claimed with SELECT … FOR UPDATE SKIP LOCKED in a transaction
+    # the worker opens on the alias a read picks: on the replica that transaction
+    # cannot lock (db_worker crashed), and a lagging replica would hand out tasks
+    # already claimed. Its reads always go to the primary.
+    primary_only_apps = frozenset({"django_tasks_database"})
 
     def db_for_read(self, model, **hints):
-        if _written.get() or connections[self.primary].in_atomic_block:
+        if (
+            _written.get()
+            or connections[self.primary].in_atomic_block
+            or model._meta.app_label in self.primary_only_apps
+        ):
             return self.primary
         return self.replica
 

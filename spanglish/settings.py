@@ -5,6 +5,7 @@ Development, staging and production differ only by what the environment says.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "operations",
     "emails",
     "door",
+    # The organizers' dashboard (the admin's index) and reports: the top layer.
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +94,8 @@ MIDDLEWARE = [
     # SITE_NOINDEX (staging): X-Robots-Tag on every response.
     "spanglish.staging.NoIndexMiddleware",
     "spanglish.middleware.RequestIDMiddleware",
+    # RateLimit / RateLimit-Policy / X-RateLimit-* on answers a rate limit counted.
+    "spanglish.api.throttling.RateLimitHeadersMiddleware",
     # Access log + request metrics; primary pinning when a replica is configured.
     "operations.middleware.AccessLogMiddleware",
     "operations.middleware.ReplicaPinMiddleware",
@@ -109,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware: widens the policy of pages that load analytics.
+    "spanglish.analytics.AnalyticsCSPMiddleware",
     # Last, as django-axes asks: it turns lockouts into a clear response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spanglish.context_processors.site",
+                "spanglish.analytics.analytics",
             ],
             # The core package is no installed app: its tag libraries are named here.
             "libraries": {"money": "spanglish.templatetags.money"},
@@ -227,6 +235,9 @@ FRESH_SIGN_IN_MINUTES = env.int("FRESH_SIGN_IN_MINUTES", default=10)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # reset links die after three hours
 # IP addresses in the audit trail and the sign-in logs are erased after this many days.
 AUDIT_IP_RETENTION_DAYS = env.int("AUDIT_IP_RETENTION_DAYS", default=90)
+# Guests who booked without ever setting a password are erased (as "delete my
+# account" does) this many days after their last event or booking; 0 keeps them.
+GUEST_DATA_RETENTION_DAYS = env.int("GUEST_DATA_RETENTION_DAYS", default=730)
 
 # django-axes: lock an account+IP pair after repeated failures, on site, admin and API.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -256,6 +267,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "Sat 12 Dec 2026, 18:00" / "sáb 12 dic 2026, 18:00" in pages and emails.
+FORMAT_MODULE_PATH = ["spanglish.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Madrid")
 USE_I18N = True
 USE_TZ = True
@@ -339,7 +352,18 @@ ANYMAIL = {
 # Delivery attempts before an email is marked failed (backoff 1, 2, 4… minutes), and
 # how many hours before an event `manage.py send_reminders` reminds ticket holders.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+# Seconds a worker's claim on an email it is sending holds. Past it the worker is
+# taken for dead and the email is sent by another: keep it well above the mailer's
+# timeout (the system check emails.E001 says so). Default: 600
+EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=600)
+# "Send a test to me" from a bulk email: tests per organizer per window. Defaults:
+# 10 every 3600 seconds.
+BULK_EMAIL_TEST_LIMIT = env.int("BULK_EMAIL_TEST_LIMIT", default=10)
+BULK_EMAIL_TEST_WINDOW_SECONDS = env.int("BULK_EMAIL_TEST_WINDOW_SECONDS", default=3600)
 EMAIL_REMINDER_HOURS = env.int("EMAIL_REMINDER_HOURS", default=24)
+# Copies of sent emails (the email log, with their bodies) are deleted after this
+# many days; 0 keeps them until the member's data is erased.
+EMAIL_LOG_RETENTION_DAYS = env.int("EMAIL_LOG_RETENTION_DAYS", default=365)
 # In development tasks run in the web process; production sets TASKS_BACKEND=database
 # and runs `manage.py db_worker`.
 _TASK_BACKENDS = {
@@ -412,6 +436,28 @@ MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS = env.int(
 CALENDAR_TRACK_RATE = env.str("CALENDAR_TRACK_RATE", default="60/minute")
 CALENDAR_TRACK_UNIQUE = env.bool("CALENDAR_TRACK_UNIQUE", default=True)
 
+# --- Legal pages and analytics ------------------------------------------------------
+# Who runs the site, as the privacy policy and the terms name them (the data
+# controller): a name, an optional postal address, and the addresses for questions
+# and for privacy requests (default: the address DEFAULT_FROM_EMAIL sends from).
+SITE_OPERATOR_NAME = env.str("SITE_OPERATOR_NAME", default="Spanglish")
+SITE_OPERATOR_ADDRESS = env.str("SITE_OPERATOR_ADDRESS", default="")
+SITE_CONTACT_EMAIL = env.str(
+    "SITE_CONTACT_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default=SITE_CONTACT_EMAIL)
+# Privacy-friendly visit counts (Plausible: no cookies, no personal data), off unless
+# PLAUSIBLE_DOMAIN is set. Public pages only (spanglish/analytics.py); the script's
+# origin joins script-src and connect-src on those pages alone.
+PLAUSIBLE_DOMAIN = env.str("PLAUSIBLE_DOMAIN", default="")
+PLAUSIBLE_SCRIPT_URL = env.str(
+    "PLAUSIBLE_SCRIPT_URL", default="https://plausible.io/js/script.js"
+)
+if PLAUSIBLE_DOMAIN and not PLAUSIBLE_SCRIPT_URL.startswith(("https://", "/")):
+    raise ImproperlyConfigured(
+        "PLAUSIBLE_SCRIPT_URL must be an https:// URL or a path on this site."
+    )
+
 # --- API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -429,7 +475,11 @@ REST_FRAMEWORK = {
     # A JSON API: form encodings turn every value into a string that DRF then coerces
     # ("0" is false), which the schema cannot state. Uploads opt in to multipart.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The ceiling of the whole API (spanglish/api/throttling.py): per user when signed
+    # in, per client IP when anonymous; views with scoped limits list it too.
+    "DEFAULT_THROTTLE_CLASSES": ["spanglish.api.throttling.APIRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("THROTTLE_API", default="600/minute"),
         "user_write": env.str("THROTTLE_USER_WRITE", default="120/hour"),
         "auth": env.str("THROTTLE_AUTH", default="20/minute"),
     },
@@ -458,6 +508,9 @@ SIMPLE_JWT = {
 # Rotation renews a refresh token for JWT_REFRESH_DAYS each time, but never past
 # this many days after the password sign-in it descends from.
 JWT_REFRESH_ABSOLUTE_DAYS = env.int("JWT_REFRESH_ABSOLUTE_DAYS", default=30)
+# How long the first answer to a request with an Idempotency-Key is replayed to a
+# retry with the same key (community/api/idempotency.py); a periodic job purges after.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spanglish API",
     "DESCRIPTION": (
@@ -468,6 +521,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The schema's prose is English whatever the request's language.
+    "DEFAULT_GENERATOR_CLASS": "spanglish.api.schema.SchemaGenerator",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -483,9 +538,11 @@ SPECTACULAR_SETTINGS = {
         "OnlineProviderEnum": "payments.models.ONLINE_PROVIDER_CHOICES",
         "PaymentMethodEnum": "tickets.models.PaymentMethod",
         "BookingPaymentMethodEnum": "tickets.api.serializers.BOOKING_PAYMENT_METHODS",
+        "CheckinPaymentEnum": "tickets.api.serializers.CHECKIN_PAYMENT_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "spanglish.api.schema.add_request_rules",
         "spanglish.api.schema.add_error_responses",
     ],
 }

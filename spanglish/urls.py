@@ -32,6 +32,7 @@ api_patterns = [
     path("", include("passes.api.urls")),
     path("", include("calendars.api.urls")),
     path("", include("door.api.urls")),
+    path("", include("backoffice.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
@@ -55,6 +56,13 @@ urlpatterns = [
     # The door check-in page's service worker: at the root so its scope may cover
     # /<lang>/tickets/door/ (it sends Service-Worker-Allowed).
     path("door-sw.js", door_views.service_worker, name="door-sw"),
+    # The back office's dashboard is the admin's index ("" here answers /admin/
+    # before the site's own index does) and its report pages live beside it. The
+    # admin site class is community's, far below; it may not import backoffice,
+    # and AdminSite has no hook for the index's context, while the composition root
+    # already names every app's URLs: so the route is chosen here. The dashboard
+    # view still runs the site's own index (context, permissions) and only adds to it.
+    path("admin/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -85,7 +93,14 @@ urlpatterns += i18n_patterns(
     path("payments/", include("payments.urls")),
     path("passes/", include("passes.urls")),
     path("email/", include("emails.urls")),
-    path("privacy/", calendars_views.privacy, name="privacy"),
+    # The privacy policy and terms (community), and the calendar-button notice the
+    # policy links to (calendars).
+    path("", include("community.legal_urls")),
+    path(
+        "privacy/calendar-buttons/",
+        calendars_views.privacy,
+        name="privacy-tracking",
+    ),
     prefix_default_language=True,
 )
 

@@ -2,22 +2,42 @@
 admin (the ticket inline, the attendee exports, the language balance) through
 events' seam `event_admin_extend` (events.admin imports no tickets code)."""
 
+from collections import Counter
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import event_admin_extend
 from events.models import EventStatus
+from spanglish.admin import TechnicalDetailsMixin, money_column, status_column
 from spanglish.currency import format_money
 from spanglish.errors import ConflictError
 from tickets import exports, services
-from tickets.models import Ticket, TicketStatus, WaitingListEntry
+from tickets.models import Ticket, TicketStatus, WaitingListEntry, WaitlistStatus
 from tickets.selectors import event_balance, with_side_counts
 
 INLINE_LIMIT = 50
+TICKET_STATUS_TONES = {
+    TicketStatus.PENDING_PAYMENT: "warning",
+    TicketStatus.CONFIRMED: "success",
+    TicketStatus.CHECKED_IN: "info",
+    TicketStatus.CANCELLED: "neutral",
+    TicketStatus.REFUNDED: "neutral",
+    TicketStatus.EXPIRED: "neutral",
+}
+WAITLIST_STATUS_TONES = {
+    WaitlistStatus.WAITING: "info",
+    WaitlistStatus.OFFERED: "warning",
+    WaitlistStatus.BOOKED: "success",
+    WaitlistStatus.EXPIRED: "neutral",
+    WaitlistStatus.CANCELLED: "neutral",
+}
 
 
 class NoShowFilter(admin.SimpleListFilter):
@@ -40,12 +60,12 @@ class NoShowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = [
         "attendee_name",
         "attendee_email",
         "event",
-        "status",
+        "status_badge",
         "payment_method",
         "side",
         "amount_due_display",
@@ -58,24 +78,31 @@ class TicketAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "user"]
     date_hierarchy = "created_at"
     actions = ["check_in", "cancel"]
-    readonly_fields = [
-        "id",
+    fields = [
+        "attendee_name",
+        "attendee_email",
         "event",
         "user",
-        "status",
+        "status_badge",
         "code",
         "payment_method",
         "side",
-        "amount_due",
-        "amount_collected",
+        "amount_due_display",
+        "amount_collected_display",
         "hold_expires_at",
         "checkin_at",
         "checked_in_by",
         "cancelled_at",
         "created_at",
-        "updated_at",
     ]
-    fields = ["attendee_name", "attendee_email", *readonly_fields]
+    technical_fields = ["id", "holder_confirmed_at", "updated_at"]
+    readonly_fields = [*fields[2:], *technical_fields]
+    status_badge = status_column(TICKET_STATUS_TONES)
+    amount_collected_display = money_column(
+        "amount_collected",
+        currency="event.currency",
+        description=_("amount collected at the door"),
+    )
 
     def has_add_permission(self, request):
         return False  # tickets come from booking, which checks seats
@@ -89,7 +116,11 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Check in selected tickets"), permissions=["change"])
     def check_in(self, request, queryset):
+        """Paid and free tickets are checked in. Cash due at the door is never
+        recorded from here (nobody at a desk has it in hand): those tickets are
+        left as they are and named, with a link to the door page that asks."""
         done = 0
+        owed = Counter()  # (event, amount due) → tickets
         for ticket in queryset.select_related("event"):
             result = services.ticket_check_in(
                 code=ticket.code,
@@ -98,8 +129,26 @@ class TicketAdmin(admin.ModelAdmin):
             )
             if result.ok:
                 done += 1
+            elif result.outcome == services.CheckinOutcome.CASH_DUE:
+                owed[(ticket.event, result.collect)] += 1
             else:
                 self.message_user(request, result.message, messages.WARNING)
+        for (event, amount), count in owed.items():
+            message = ngettext(
+                "%(count)d ticket owes %(amount)s at the door: not checked in, "
+                "nothing recorded. Collect it on the door page.",
+                "%(count)d tickets owe %(amount)s each at the door: not checked in, "
+                "nothing recorded. Collect it on the door page.",
+                count,
+            ) % {"count": count, "amount": format_money(amount, event.currency)}
+            door = reverse("tickets:door-event", kwargs={"event_id": event.pk})
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>', message, door, _("Open the door page")
+                ),
+                messages.WARNING,
+            )
         self.message_user(
             request,
             ngettext("%d ticket checked in.", "%d tickets checked in.", done) % done,
@@ -128,7 +177,7 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
         "name",
         "email",
         "event",
-        "status",
+        "status_badge",
         "side",
         "created_at",
         "offer_expires_at",
@@ -138,6 +187,7 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     raw_id_fields = ["event", "user", "ticket"]
     readonly_fields = ["offered_at", "offer_expires_at", "created_at", "updated_at"]
+    status_badge = status_column(WAITLIST_STATUS_TONES)
 
 
 class _LimitedFormSet(BaseInlineFormSet):
@@ -157,12 +207,13 @@ class TicketInline(admin.TabularInline):
     fields = [
         "attendee_name",
         "attendee_email",
-        "status",
+        "status_badge",
         "payment_method",
         "checkin_at",
         "code",
     ]
     readonly_fields = fields
+    status_badge = status_column(TICKET_STATUS_TONES)
     verbose_name_plural = _("tickets (latest 50; the ticket list has all)")
 
     def has_add_permission(self, request, obj=None):

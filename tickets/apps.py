@@ -24,6 +24,7 @@ class TicketsConfig(AppConfig):
             history=member_data.member_history,
             export=member_data.member_export,
             erase=member_data.member_erase,
+            active_since=member_data.member_active_since,
         )
         set_member_standing(member_data.TicketsStanding())
         # Seats held on every list of events (events.extensions).

@@ -1,12 +1,11 @@
 """Attendee lists as CSV and XLSX, streamed: memory stays flat however many tickets.
 
 Rows come from the database in chunks (a server-side cursor on PostgreSQL) and go
-out as they are written. Values a spreadsheet would run as a formula are
-neutralised with a leading apostrophe (OWASP's advice for CSV injection).
+out as they are written, through the writers in spanglish.spreadsheets, which
+neutralise values a spreadsheet would run as a formula (OWASP's advice for CSV
+injection).
 """
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -16,19 +15,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.audit import audit_record
+from spanglish.spreadsheets import XLSX_TYPE, neutralise, spreadsheet_response
 from tickets.models import PaymentMethod, TicketStatus
 from tickets.selectors import attendees_for_export
 
+__all__ = ["XLSX_TYPE", "export_response", "header", "neutralise", "rows"]
+
 CHUNK_SIZE = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: str) -> str:
-    """'=HYPERLINK(…)' → "'=HYPERLINK(…)": shown as text, never evaluated."""
-    if value and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header() -> list[str]:
@@ -72,39 +65,9 @@ def rows(event) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    """csv.writer needs a file; this one hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def iter_csv(event) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte-order mark is what makes Excel read the file as UTF-8.
-    yield "\ufeff" + writer.writerow(header())
-    for row in rows(event):
-        yield writer.writerow(row)
-
-
-def iter_xlsx(event) -> Iterator[bytes]:
-    """openpyxl's write-only mode writes rows to a temporary file as they come."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Attendees")[:31])
-    sheet.append(header())
-    for row in rows(event):
-        sheet.append(row)
-    with tempfile.TemporaryFile() as tmp:
-        workbook.save(tmp)
-        tmp.seek(0)
-        while chunk := tmp.read(64 * 1024):
-            yield chunk
-
-
-def filename(event, fmt: str) -> str:
-    return f"attendees-{slugify(event.slug)[:60] or event.pk}.{fmt}"
+def filename(event) -> str:
+    """Without the extension, which the format adds."""
+    return f"attendees-{slugify(event.slug)[:60] or event.pk}"
 
 
 def export_response(*, event, fmt: str, actor) -> StreamingHttpResponse:
@@ -115,12 +78,10 @@ def export_response(*, event, fmt: str, actor) -> StreamingHttpResponse:
         target=event,
         changes={"format": fmt},
     )
-    if fmt == "xlsx":
-        response = StreamingHttpResponse(iter_xlsx(event), content_type=XLSX_TYPE)
-    else:
-        response = StreamingHttpResponse(
-            iter_csv(event), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename(event, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return spreadsheet_response(
+        fmt=fmt,
+        filename=filename(event),
+        title=_("Attendees"),
+        header=header(),
+        rows=rows(event),
+    )

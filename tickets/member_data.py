@@ -91,6 +91,16 @@ def member_erase(user, *, actor=None) -> None:
     )
 
 
+def member_active_since(since):
+    """Ids of the members who booked, or had an event, at or after `since` (the
+    guest retention rule: community.privacy.guest_data_purge)."""
+    return (
+        Ticket.objects.filter(Q(created_at__gte=since) | Q(event__ends_at__gte=since))
+        .filter(user__isnull=False)
+        .values("user_id")
+    )
+
+
 class TicketsStanding:
     """The no-show rule (tickets.selectors), as community.contributors asks for it."""
 

@@ -82,6 +82,7 @@ class Ticket(TimeStampedModel):
         verbose_name=_("event"),
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # the event+status index leads with it
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,15 +92,16 @@ class Ticket(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="tickets",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=TicketStatus.choices, db_index=True
-    )
+    # No index of its own: every query of the status also names the event (covered by
+    # the event+status index below) or is a stale-hold sweep (its partial index).
+    status = models.CharField(_("status"), max_length=16, choices=TicketStatus.choices)
     attendee_name = models.CharField(_("attendee name"), max_length=150, blank=True)
     attendee_email = models.EmailField(_("attendee email"), blank=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that also builds
+    # a varchar_pattern_ops twin no query uses (code searches are "contains").
     code = models.CharField(
         _("ticket code"),
         max_length=32,
-        unique=True,
         default=new_ticket_code,
         editable=False,
     )
@@ -162,8 +164,19 @@ class Ticket(TimeStampedModel):
                 | Q(checkin_at__isnull=False),
                 name="ticket_checked_in_has_time",
             ),
+            models.UniqueConstraint(fields=["code"], name="ticket_code_unique"),
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        # Each index is written on every check-in (a status change is never a HOT
+        # update): keep only those a query uses. The event+status index also serves
+        # every "tickets of this event" lookup, so the FK's own index is dropped.
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["hold_expires_at"],
+                condition=Q(status=TicketStatus.PENDING_PAYMENT),
+                name="ticket_pending_hold_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.attendee_name or self.attendee_email} — {self.event}"

@@ -1,12 +1,16 @@
 """The emails about seats: booking confirmation (QR inline, the event's .ics
-attached), waiting-list offer, the day-before reminder, and the event changed or
+attached), "you're on the waiting list" and its offer, the day-before reminder, and the event changed or
 cancelled to its ticket holders. The emails app only delivers (templates, log,
 retries); what goes out and when is decided here.
 
-Each notify_* defers itself with transaction.on_commit (robust: a broken template
-never breaks the booking that already committed), so callers never wrap it again
-and a rolled-back booking sends nothing. The objects are read again after commit,
-so an email shows what was actually saved.
+Each notify_* defers itself until the surrounding transaction commits, so callers
+never wrap it again and a rolled-back booking sends nothing; the objects are read
+again then, so an email shows what was actually saved. The booking confirmation is
+rendered by the task worker (`ticket_confirmed_email`: QR code PNG, .ics and
+templates cost two thirds of a booking's CPU), not in the request: its task row is
+written in the booking's own transaction when tasks live in this database
+(production), else queued after commit (the immediate backend of development and
+tests then runs it at once). Either way a broken template never breaks a booking.
 
 Seam (events → tickets): events sends `events.signals.event_changed` and
 `event_cancelled`; TicketsConfig.ready() connects them to the handlers at the end
@@ -16,18 +20,22 @@ of this module, so events never imports tickets.
 from collections.abc import Iterator
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db import DatabaseBackend
 
 from emails.recipients import Recipient, recipient_for
 from emails.services import email_send_templated
 from events.ics import event_ics
 from events.models import Event
-from tickets.links import ticket_manage_url, waitlist_offer_url
+from tickets.links import ticket_manage_url, waitlist_leave_url, waitlist_offer_url
 from tickets.models import Ticket, WaitingListEntry
 from tickets.qr import ticket_qr_png
 from tickets.selectors import tickets_paid
+from tickets.ticket_state import ticket_state
 
 # Field names of an event whose change is worth an email to its ticket holders.
 NOTIFIED_EVENT_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address")
@@ -68,10 +76,14 @@ def ticket_confirmed_send(ticket) -> None:
     if recipient is None:
         return
     event = ticket.event
-    qr_cid = f"qr-{ticket.code.lower()}@spanglish"
-    attachments = [("ticket-qr.png", ticket_qr_png(ticket), "image/png", qr_cid)]
-    with translation.override(recipient.language):
-        ics = event_ics(event, language=recipient.language)
+    qr_cid, attachments, ics = "", [], b""
+    # An unpaid or lapsed hold is no ticket: no QR code and no calendar entry; the
+    # template says what state it is in (tickets/ticket_state.py).
+    if ticket_state(ticket).admits:
+        qr_cid = f"qr-{ticket.code.lower()}@spanglish"
+        attachments = [("ticket-qr.png", ticket_qr_png(ticket), "image/png", qr_cid)]
+        with translation.override(recipient.language):
+            ics = event_ics(event, language=recipient.language)
     if ics:
         attachments.append(("event.ics", ics, "text/calendar"))
     _send(
@@ -89,16 +101,33 @@ def ticket_confirmed_send(ticket) -> None:
     )
 
 
+@task
+def ticket_confirmed_email(ticket_id: str) -> str:
+    """Worker: render and log the booking confirmation of one ticket (the emails app
+    then delivers it). Only the id travels: the ticket is read as it is now."""
+    fresh = Ticket.objects.select_related("event", "user").filter(pk=ticket_id).first()
+    if fresh is None:
+        return "gone"
+    ticket_confirmed_send(fresh)
+    return "queued"
+
+
+def _enqueue_with_transaction(job, *args) -> None:
+    """Queue `job` so that it runs only if the surrounding transaction commits.
+
+    Tasks stored in this database (production's backend): the task row joins the
+    transaction, so a booking still commits once and a rollback drops the row.
+    Any other backend (the immediate one runs the task at once) after commit."""
+    if isinstance(job.get_backend(), DatabaseBackend):
+        job.enqueue(*args)
+    else:
+        _after_commit(lambda: job.enqueue(*args))
+
+
 def notify_ticket_confirmed(ticket) -> None:
-    """Booking confirmation: QR ticket, link to the ticket page, .ics attached."""
-    pk = ticket.pk
-
-    def send():
-        fresh = Ticket.objects.select_related("event", "user").filter(pk=pk).first()
-        if fresh is not None:
-            ticket_confirmed_send(fresh)
-
-    _after_commit(send)
+    """Booking confirmation: QR ticket, link to the ticket page, .ics attached,
+    rendered by the worker once the booking has committed."""
+    _enqueue_with_transaction(ticket_confirmed_email, str(ticket.pk))
 
 
 def ticket_reminder_send(ticket):
@@ -123,34 +152,53 @@ def ticket_reminder_send(ticket):
 # --- Waiting list ----------------------------------------------------------------
 
 
-def notify_waitlist_offer(entry) -> None:
-    """A seat freed up: time-limited link for the waiting-list entry."""
-    pk = entry.pk
+def _send_to_entry(pk, *, template: str, context_for) -> None:
+    """One waiting-list email to the entry's person, read again now (after commit)."""
+    fresh = WaitingListEntry.objects.select_related("event", "user").filter(pk=pk)
+    fresh = fresh.first()
+    if fresh is None:
+        return
+    recipient = recipient_for(user=fresh.user, email=fresh.email, name=fresh.name)
+    if recipient is None:
+        return
+    _send(
+        recipient,
+        template=template,
+        topic=_topic(fresh.event),
+        context={
+            "entry": fresh,
+            "event": fresh.event,
+            "leave_url": waitlist_leave_url(fresh),
+            **context_for(fresh),
+        },
+    )
 
-    def send():
-        fresh = (
-            WaitingListEntry.objects.select_related("event", "user")
-            .filter(pk=pk)
-            .first()
+
+def notify_waitlist_joined(entry) -> None:
+    """On the list: what happens next, and the link to leave it."""
+    pk = entry.pk
+    hours = settings.WAITLIST_OFFER_HOURS
+    _after_commit(
+        lambda: _send_to_entry(
+            pk, template="waitlist_joined", context_for=lambda f: {"offer_hours": hours}
         )
-        if fresh is None:
-            return
-        recipient = recipient_for(user=fresh.user, email=fresh.email, name=fresh.name)
-        if recipient is None:
-            return
-        _send(
-            recipient,
+    )
+
+
+def notify_waitlist_offer(entry) -> None:
+    """A seat freed up: time-limited link for the waiting-list entry, and the link
+    to leave the list instead (the seat then goes to the next person)."""
+    pk = entry.pk
+    _after_commit(
+        lambda: _send_to_entry(
+            pk,
             template="waitlist_offer",
-            topic=_topic(fresh.event),
-            context={
-                "entry": fresh,
-                "event": fresh.event,
+            context_for=lambda fresh: {
                 "offer_url": waitlist_offer_url(fresh),
                 "expires_at": fresh.offer_expires_at,
             },
         )
-
-    _after_commit(send)
+    )
 
 
 # --- Event changes ---------------------------------------------------------------

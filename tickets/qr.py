@@ -17,6 +17,9 @@ def ticket_qr_svg(ticket) -> str:
         _qr(ticket).svg_inline(
             scale=8,
             border=2,
+            # A viewBox instead of a fixed width and height: CSS sizes the square
+            # (static/tickets/tickets.css) and the drawing scales with it.
+            omitsize=True,
             dark="#1d2330",
             light="#ffffff",
             title=_("QR code of ticket %(code)s") % {"code": ticket.display_code},

@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from community.languages import native_languages
@@ -58,15 +58,21 @@ def seats_held(*, event, exclude_offer=None) -> int:
 # offers, on the side of the person offered.
 
 
-def held_by_side(*, event, exclude_offer=None) -> dict[str, int]:
-    """Seats held per side ("es", "en", and "" for no side), in two queries."""
+def held_by_side(*, event, exclude_offer=None, exclude_ticket=None) -> dict[str, int]:
+    """Seats held per side ("es", "en", and "" for no side), in one query (run
+    under the event lock by every booking: one round trip, not two)."""
     held = {Side.ES.value: 0, Side.EN.value: 0, "": 0}
+    tickets = Ticket.objects.filter(event=event).holding_seats()
+    if exclude_ticket is not None:
+        tickets = tickets.exclude(pk=exclude_ticket.pk)
     offers = WaitingListEntry.objects.filter(event=event).open_offers()
     if exclude_offer is not None:
         offers = offers.exclude(pk=exclude_offer.pk)
-    for qs in (Ticket.objects.filter(event=event).holding_seats(), offers):
-        for row in qs.order_by().values("side").annotate(n=Count("pk")):
-            held[row["side"]] = held.get(row["side"], 0) + row["n"]
+    per_side = [
+        qs.order_by().values("side").annotate(n=Count("pk")) for qs in (tickets, offers)
+    ]
+    for row in per_side[0].union(per_side[1], all=True).order_by():
+        held[row["side"]] = held.get(row["side"], 0) + row["n"]
     return held
 
 
@@ -108,7 +114,7 @@ def seats_left_by_side(*, event) -> dict[str, int]:
 
 
 def event_balance(*, event) -> dict:
-    """The language balance of an event, for the door and the admin (3 queries).
+    """The language balance of an event, for the door and the admin (2 queries).
 
     {
       "split": bool,
@@ -214,11 +220,23 @@ def with_side_counts(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(**annotations)
 
 
-def ticket_for_holder(*, event, user) -> Ticket | None:
-    """The ticket a signed-in person already has for this event, if any."""
-    if not getattr(user, "is_authenticated", False):
+def ticket_for_holder(*, event, user, held_ids=()) -> Ticket | None:
+    """The ticket this visitor has for the event: the signed-in person's own, or one
+    this browser booked or opened from its emailed link (`held_ids`, the session's
+    list: tickets.access). Only a ticket that still holds a seat counts: a
+    cancelled ticket or an unpaid hold that ran out does not. One query, none for
+    a visitor with neither."""
+    who = Q(user=user) if getattr(user, "is_authenticated", False) else Q()
+    if held_ids:
+        who |= Q(pk__in=list(held_ids))
+    if not who:
         return None
-    return Ticket.objects.active().filter(event=event, user=user).first()
+    return (
+        Ticket.objects.holding_seats()
+        .filter(who, event=event)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def checkin_counts(*, event) -> dict:
@@ -321,6 +339,48 @@ def attendees_for_export(*, event) -> QuerySet:
             "code",
         )
     )
+
+
+# --- Back office --------------------------------------------------------------------
+
+# Tickets that count as sold: paid or free, still held (checked in included).
+SOLD_STATUSES = (TicketStatus.CONFIRMED, TicketStatus.CHECKED_IN)
+
+
+def with_ticket_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate events with `sold_count` (confirmed + checked in),
+    `checked_in_count` and `waiting_count` (people still waiting for a seat) in
+    the same query: the back office's dashboard."""
+    sold = Ticket.objects.filter(event=OuterRef("pk"), status__in=SOLD_STATUSES)
+    checked_in = Ticket.objects.filter(
+        event=OuterRef("pk"), status=TicketStatus.CHECKED_IN
+    )
+    waiting = WaitingListEntry.objects.filter(
+        event=OuterRef("pk"), status=WaitlistStatus.WAITING
+    )
+    return queryset.annotate(
+        sold_count=Coalesce(_count_subquery(sold), Value(0)),
+        checked_in_count=Coalesce(_count_subquery(checked_in), Value(0)),
+        waiting_count=Coalesce(_count_subquery(waiting), Value(0)),
+    )
+
+
+def sales_per_day(*, event_ids) -> dict[str, list[tuple]]:
+    """Tickets sold (still confirmed or checked in) per local booking day, for
+    each event of `event_ids`: {str(event id): [(date, count), …]} oldest first.
+    One query, whatever the number of events."""
+    found: dict[str, list[tuple]] = {str(pk): [] for pk in event_ids}
+    rows = (
+        Ticket.objects.filter(event_id__in=list(event_ids), status__in=SOLD_STATUSES)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("event_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by("event_id", "day")
+    )
+    for row in rows:
+        found.setdefault(str(row["event_id"]), []).append((row["day"], row["n"]))
+    return found
 
 
 # --- No-shows ------------------------------------------------------------------------

@@ -4,13 +4,23 @@ the door check-in pages (door/checkin_urls.py) in the "tickets" namespace;
 
 from django.urls import path
 
-from tickets import tables_views, views
+from tickets import tables_views, views, waitlist_views
 
 app_name = "tickets"
 
 urlpatterns = [
     path("book/<uuid:event_id>/", views.book, name="book"),
     path("waitlist/<uuid:event_id>/", views.waitlist_join, name="waitlist-join"),
+    path(
+        "waitlist/<uuid:event_id>/leave/",
+        waitlist_views.waitlist_leave,
+        name="waitlist-leave",
+    ),
+    path(
+        "waitlist/leave/<str:token>/",
+        waitlist_views.waitlist_leave_link,
+        name="waitlist-leave-link",
+    ),
     path("offer/<str:token>/", views.waitlist_offer, name="offer"),
     path("m/<str:token>/", views.ticket_manage, name="manage"),
     path("tables/<uuid:event_id>/", tables_views.tables_page, name="tables"),

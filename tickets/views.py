@@ -19,6 +19,7 @@ from tickets import services
 from tickets.access import (
     booked_by_email_message,
     may_access_ticket,
+    remember_emailed,
     remember_ticket,
     session_holds,
 )
@@ -28,6 +29,7 @@ from tickets.models import PaymentMethod, Ticket, TicketStatus, WaitingListEntry
 from tickets.qr import ticket_qr_svg
 from tickets.ratelimit import booking_rate_limit_message, booking_rate_limited
 from tickets.selectors import pays_ahead
+from tickets.ticket_state import ticket_state
 
 
 def _person(request, form):
@@ -83,6 +85,9 @@ def book(request, event_id):
             request, "tickets/book.html", {"event": event, "form": form}, status=429
         )
     user, name, email = _person(request, form)
+    # An unpaid hold that ran out is over even before the minute job marks it:
+    # booking again gives a fresh ticket, not the stale one back.
+    services.tickets_expire_stale(event=event, user=user)
     try:
         ticket, created = services.ticket_book(
             event=event,
@@ -102,6 +107,7 @@ def book(request, event_id):
             request, "tickets/book.html", {"event": event, "form": form}, status=400
         )
     if not signed_in:
+        remember_emailed(request, event=event, email=email)
         return _emailed(request, event, ticket, email)
     if not created:
         messages.info(request, _("You already have a ticket for this event."))
@@ -109,45 +115,60 @@ def book(request, event_id):
     return _after_booking(request, ticket, form.provider)
 
 
-@never_cache
-@require_GET
-def ticket_detail(request, pk):
+def _holder_ticket_or_404(request, pk) -> Ticket:
     ticket = get_object_or_404(
         Ticket.objects.select_related("event", "event__banner"), pk=pk
     )
     # Anyone but the holder gets a 404, not a hint that the ticket exists.
     if not may_access_ticket(request, ticket):
         raise Http404
-    payment_links = []
-    must_pay_ahead = False
-    if ticket.status == TicketStatus.PENDING_PAYMENT:
-        # Visitors who booked by email pay from here (the link in the email), so
-        # each provider gets its own link: payments:start needs to know which.
-        try:
-            start = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
-        except NoReverseMatch:
-            start = ""
-        if start:
-            payment_links = [
-                (label, f"{start}?provider={code}")
-                for code, label in online_providers()
-            ]
-        # A door booking made by email for someone who must pay ahead was held for
-        # online payment instead (services.ticket_book): say why, to the holder only.
-        must_pay_ahead = ticket.user is not None and pays_ahead(ticket.user)
+    return ticket
+
+
+def _payment_links(ticket: Ticket) -> list[tuple[str, str]]:
+    """(provider label, link) for each online provider. Visitors who booked by
+    email pay from the ticket page (the link in the email), so each provider gets
+    its own link: payments:start needs to know which."""
+    try:
+        start = reverse("payments:start", kwargs={"ticket_id": ticket.pk})
+    except NoReverseMatch:
+        return []
+    return [(label, f"{start}?provider={code}") for code, label in online_providers()]
+
+
+def _rebook(event: Event) -> str:
+    """After a hold ran out: "book" again, "waitlist" when full, "" when closed."""
+    if not event.is_bookable:
+        return ""
+    return "waitlist" if event.is_sold_out else "book"
+
+
+@never_cache
+@require_GET
+def ticket_detail(request, pk):
+    ticket = _holder_ticket_or_404(request, pk)
+    event = ticket.event
+    state = ticket_state(ticket)
     context = {
         "ticket": ticket,
-        "event": ticket.event,
-        "qr_svg": ticket_qr_svg(ticket) if ticket.holds_seat else "",
+        "event": event,
+        "state": state,
+        # The QR only on a ticket that gets its holder in: never on an unpaid one.
+        "qr_svg": ticket_qr_svg(ticket) if state.admits else "",
         "may_cancel": services.ticket_holder_may_cancel(ticket),
         "paid_online": ticket.payment_method == PaymentMethod.ONLINE
         and ticket.status == TicketStatus.CONFIRMED,
-        "payment_links": payment_links,
-        "must_pay_ahead": must_pay_ahead,
+        "payment_links": _payment_links(ticket) if state.pending else [],
+        # A door booking made by email for someone who must pay ahead was held for
+        # online payment instead (services.ticket_book): say why, to the holder only.
+        "must_pay_ahead": state.pending
+        and ticket.user is not None
+        and pays_ahead(ticket.user),
+        "rebook": _rebook(event) if state.hold_expired else "",
         # Booked by someone who only typed the address: the holder says it is theirs.
         "ask_holder_confirm": ticket.holder_confirmed_at is None
         and ticket.status == TicketStatus.CONFIRMED
-        and not ticket.event.is_past,
+        and not event.is_past,
     }
     return render(request, "tickets/ticket_detail.html", context)
 
@@ -178,11 +199,23 @@ def ticket_holder_confirm(request, pk):
     return redirect(ticket)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def ticket_cancel(request, pk):
-    ticket = get_object_or_404(Ticket.objects.select_related("event"), pk=pk)
-    if not may_access_ticket(request, ticket):
-        raise Http404
+    """GET asks "are you sure?" (and changes nothing: mail scanners open links);
+    the page's POST (CSRF-protected) cancels. Holders only; others get a 404."""
+    ticket = _holder_ticket_or_404(request, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "tickets/ticket_cancel.html",
+            {
+                "ticket": ticket,
+                "event": ticket.event,
+                "state": ticket_state(ticket),
+                "may_cancel": services.ticket_holder_may_cancel(ticket),
+            },
+        )
     try:
         services.ticket_cancel_by_holder(ticket=ticket, actor=request.user)
     except ValidationError as exc:

@@ -3,7 +3,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSettings
-from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
+from calendars.validators import FORBIDDEN_LABEL_CHARS, MAX_LABEL_LENGTH
+from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField, trimmed_pattern
+from spanglish.api.serializers import StrictInputMixin
 
 APPEARANCE = [
     "background_color",
@@ -22,6 +24,33 @@ APPEARANCE = [
 ]
 
 
+# What the model's validators ask, as far as a pattern can say it: colours exactly;
+# labels without the characters refused and without control characters (the
+# server also refuses other unprintable ones, which a pattern cannot list).
+COLOUR_PATTERN = trimmed_pattern("(?:#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}))?")
+_FORBIDDEN = "".join(
+    "\\" + ch if ch in "\\[]^-" else ch for ch in sorted(FORBIDDEN_LABEL_CHARS)
+)
+LABEL_PATTERN = trimmed_pattern(
+    rf"[^{_FORBIDDEN}\x00-\x1f\x7f-\x9f]{{0,{MAX_LABEL_LENGTH}}}"
+)
+APPEARANCE_KWARGS = {
+    **{
+        name: {"style": {"openapi_pattern": COLOUR_PATTERN}}
+        for name in [
+            "background_color",
+            "text_color",
+            "accent_color",
+            "accent_text_color",
+        ]
+    },
+    **{
+        name: {"style": {"openapi_pattern": LABEL_PATTERN}}
+        for name in ["label_google", "label_outlook", "label_ics", "label_ticket"]
+    },
+}
+
+
 def _language_field():
     # Same choice set as the profile's language, so the API schema shares one enum.
     return serializers.ChoiceField(
@@ -32,7 +61,7 @@ def _language_field():
     )
 
 
-class WidgetSettingsSerializer(serializers.ModelSerializer):
+class WidgetSettingsSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Colours are #rgb/#rrggbb; labels are plain text (no < > { } ; and the like)."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -44,9 +73,10 @@ class WidgetSettingsSerializer(serializers.ModelSerializer):
         model = WidgetSettings
         fields = [*APPEARANCE, "updated_at"]
         read_only_fields = ["updated_at"]
+        extra_kwargs = APPEARANCE_KWARGS
 
 
-class EventWidgetSettingsSerializer(serializers.ModelSerializer):
+class EventWidgetSettingsSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Blank fields and null switches inherit the site-wide defaults."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -58,6 +88,7 @@ class EventWidgetSettingsSerializer(serializers.ModelSerializer):
         model = EventWidgetSettings
         fields = [*APPEARANCE, "updated_at"]
         read_only_fields = ["updated_at"]
+        extra_kwargs = APPEARANCE_KWARGS
 
 
 class IframeCodeSerializer(serializers.Serializer):

@@ -13,9 +13,14 @@ from calendars.api.serializers import (
     IframeCodeSerializer,
     WidgetSettingsSerializer,
 )
-from calendars.embed import WIDGET_WIDTH, iframe_html, widget_height, widget_url
+from calendars.embed import (
+    WIDGET_WIDTH,
+    event_widget_height,
+    iframe_html,
+    widget_url,
+)
 from calendars.models import EventWidgetSettings
-from calendars.selectors import event_click_stats, widget_defaults, widget_look
+from calendars.selectors import event_click_stats, widget_defaults
 from events.models import Event
 from spanglish.api.permissions import IsOrganizer
 
@@ -114,7 +119,7 @@ class IframeCodeView(GenericAPIView):
             "iframe_html": iframe_html(event),
             "widget_url": widget_url(event),
             "width": WIDGET_WIDTH,
-            "height": widget_height(len(widget_look(event=event).buttons)),
+            "height": event_widget_height(event),
         }
         return Response(IframeCodeSerializer(data).data)
 

@@ -48,8 +48,9 @@ def test_widget_shows_event_date_seats_and_buttons(
     assert response.status_code == 200
     assert "<h1" in html and "Tapas night" in html
     assert "12 seats left" in html
+    assert "Free" in html
     local = timezone.localtime(event.starts_at)
-    assert f"{local:%A} {local.day} {local:%B} {local.year}" in html  # English names
+    assert f"{local:%a} {local.day} {local:%b}" in html  # English names
     for kind in ("google", "outlook", "ics", "ticket"):
         assert f'href="/track/{event.public_id}/{kind}?lang=en"' in html
     assert 'target="_blank" rel="noopener"' in html
@@ -164,12 +165,45 @@ def test_head_request_redirects_without_counting(client):
 
 
 @pytest.mark.django_db
-def test_event_page_shows_add_to_calendar_links(client):
+def test_event_page_leaves_calendar_links_to_the_ticket_page(client):
     event = EventFactory()
     html = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert f"/track/{event.public_id}/google" not in html
+    assert "add-to-calendar" not in html
+
+
+def _calendar_partial(event, rf) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        return render_to_string(
+            "calendars/_add_to_calendar.html", {"event": event}, rf.get("/")
+        )
+
+
+@pytest.mark.django_db
+def test_calendar_links_are_folded_quietly_for_an_event_to_come(rf):
+    event = EventFactory()
+    html = _calendar_partial(event, rf)
+    assert "<details" in html and "Add to your calendar" in html
     assert f"/track/{event.public_id}/google?lang=en" in html
     assert f"/track/{event.public_id}/outlook?lang=en&amp;to=office" in html
     assert f"/track/{event.public_id}/ics?lang=en" in html
+    assert "button" not in html  # links in a disclosure, not four bright buttons
+
+
+@pytest.mark.django_db
+def test_no_calendar_links_for_past_or_cancelled_events(rf):
+    from datetime import timedelta
+
+    start = timezone.now() - timedelta(days=3)
+    past = EventFactory(
+        starts_at=start, ends_at=start + timedelta(hours=2), status="completed"
+    )
+    cancelled = EventFactory(status=EventStatus.CANCELLED)
+    assert _calendar_partial(past, rf).strip() == ""
+    assert _calendar_partial(cancelled, rf).strip() == ""
 
 
 @pytest.mark.django_db
@@ -183,3 +217,48 @@ def test_privacy_page_says_no_ip_or_user_agent_is_stored(rf):
         html = privacy(request).content.decode()
     assert "Your IP address." in html
     assert "user agent" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "price", "seats"),
+    [("es", "15,00\xa0€", "7 plazas"), ("en", "€15.00", "7 seats")],
+)
+def test_widget_shows_the_price_by_locale_and_seats_left(client, lang, price, seats):
+    from decimal import Decimal
+
+    from tickets.tests.factories import TicketFactory
+
+    event = EventFactory(price=Decimal("15.00"), currency="EUR", capacity=10)
+    TicketFactory.create_batch(3, event=event)
+    html = client.get(f"/widget/event/{event.public_id}?lang={lang}").content.decode()
+    assert price in html
+    assert seats in html
+    assert "EUR" not in html
+
+
+@pytest.mark.django_db
+def test_widget_of_a_past_event_offers_no_calendar_or_ticket_button(client):
+    from datetime import timedelta
+
+    start = timezone.now() - timedelta(days=2)
+    event = EventFactory(
+        starts_at=start, ends_at=start + timedelta(hours=2), status="completed"
+    )
+    html = client.get(f"/widget/event/{event.public_id}?lang=en").content.decode()
+    assert "<h1" in html  # the title still links to the event page
+    for kind in ("google", "outlook", "ics"):
+        assert f"/track/{event.public_id}/{kind}" not in html
+    assert "sw-ticket" not in html and "Get a ticket" not in html
+    assert "already taken place" in html
+
+
+@pytest.mark.django_db
+def test_embed_height_grows_with_the_rows_the_widget_shows():
+    from calendars.embed import widget_height
+
+    bare = widget_height(())
+    with_ticket = widget_height(("ticket",))
+    full = widget_height(("google", "outlook", "ics", "ticket"))
+    assert bare < with_ticket < full
+    assert widget_height(("google",)) == widget_height(("google", "outlook", "ics"))

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import update_last_login
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import (
+    TokenBlacklistSerializer,
     TokenObtainPairSerializer,
     TokenObtainSerializer,
     TokenRefreshSerializer,
@@ -23,8 +25,22 @@ from community.sessions import (
     EPOCH_CLAIM,
     token_epoch_is_current,
 )
-from spanglish.api.fields import StrictBooleanField, StrictCharField, StrictEmailField
-from spanglish.api.serializers import QueryParamsSerializer
+from spanglish.api.deprecation import deprecated
+from spanglish.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    trimmed_pattern,
+)
+from spanglish.api.serializers import (
+    InputSerializer,
+    QueryParamsSerializer,
+    StrictInputMixin,
+)
+
+# What normalize_language accepts once DRF has trimmed the value: two or three
+# ASCII letters.
+LANGUAGE_CODE_PATTERN = trimmed_pattern("[A-Za-z]{2,3}")
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -34,8 +50,36 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LanguageSkillSerializer(serializers.Serializer):
-    language = StrictCharField(max_length=3, help_text="ISO 639 code: es, en, fr, …")
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": LANGUAGE_CODE_PATTERN,
+        "description": "ISO 639 code: es, en, fr, … (stored in lower case).",
+    }
+)
+class LanguageCodeField(StrictCharField):
+    pass
+
+
+class LanguageSkillSerializer(InputSerializer):
+    """One language of a member. A language being learned needs its CEFR `level`
+    (the schema says so with `oneOf`); a native one has none (ignored if sent).
+    Each language once per list."""
+
+    openapi_request_extra = {
+        "oneOf": [
+            {"properties": {"kind": {"enum": [LanguageKind.NATIVE.value]}}},
+            {
+                "properties": {
+                    "kind": {"enum": [LanguageKind.LEARNING.value]},
+                    "level": {"enum": list(LanguageLevel.values)},
+                },
+                "required": ["level"],
+            },
+        ]
+    }
+
+    language = LanguageCodeField()
     kind = serializers.ChoiceField(choices=LanguageKind.choices)
     level = serializers.ChoiceField(
         choices=LanguageLevel.choices,
@@ -77,8 +121,11 @@ class UserProfileSerializer(UserDetailSerializer):
         read_only_fields = fields
 
 
-class UserUpdateSerializer(serializers.Serializer):
-    """PUT body; fields left out stay as they are. Only admins may send `role`."""
+class UserUpdateSerializer(InputSerializer):
+    """PUT body; fields left out stay as they are. Only admins may send `role`.
+    What a GET shows may be sent back (ignored)."""
+
+    echo_of = UserProfileSerializer
 
     name = StrictCharField(max_length=150, required=False, allow_blank=True)
     phone = StrictCharField(max_length=32, required=False, allow_blank=True)
@@ -104,7 +151,8 @@ class HistoryPaymentSerializer(serializers.Serializer):
 
 class HistoryTicketSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    event_id = serializers.UUIDField(source="event.pk")
+    event = serializers.UUIDField(source="event.pk")
+    event_id = deprecated(serializers.UUIDField(source="event.pk"), replacement="event")
     event_title = StrictCharField(source="event.title")
     event_starts_at = serializers.DateTimeField(source="event.starts_at")
     status = StrictCharField()
@@ -133,7 +181,7 @@ class HistorySerializer(serializers.Serializer):
     tickets = HistoryTicketSerializer(many=True)
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(InputSerializer):
     email = StrictEmailField()
     password = StrictCharField(write_only=True, style={"input_type": "password"})
     name = StrictCharField(max_length=150)
@@ -148,7 +196,7 @@ class EmailUnverified(PermissionDenied):
     default_code = "email_unverified"
 
 
-class LoginSerializer(TokenObtainPairSerializer):
+class LoginSerializer(StrictInputMixin, TokenObtainPairSerializer):
     """simplejwt's login, with django-axes seeing the real HttpRequest, refusing
     accounts whose address is not proven yet, and tokens that carry the sign-in
     generation and time (see community.sessions).
@@ -204,7 +252,7 @@ class LoginSerializer(TokenObtainPairSerializer):
         return token
 
 
-class RefreshSerializer(TokenRefreshSerializer):
+class RefreshSerializer(StrictInputMixin, TokenRefreshSerializer):
     """Rotation as in simplejwt, refused once the user was signed out everywhere
     or JWT_REFRESH_ABSOLUTE_DAYS after the sign-in the token descends from."""
 
@@ -226,6 +274,88 @@ class RefreshSerializer(TokenRefreshSerializer):
         ):
             raise InvalidToken(_("Your session has ended. Please sign in again."))
         return super().validate(attrs)
+
+
+@extend_schema_serializer(component_name="TokenBlacklist")  # its name until 0.2
+class LogoutSerializer(StrictInputMixin, TokenBlacklistSerializer):
+    """simplejwt's sign-out body (`refresh`), refusing unknown fields."""
+
+
+class AccountEmailSerializer(InputSerializer):
+    """The address an account email (reset, confirmation, sign-in link) is for."""
+
+    email = StrictEmailField()
+
+
+class AccountEmailSentSerializer(serializers.Serializer):
+    detail = StrictCharField(
+        help_text="The same words whether or not the address has an account."
+    )
+
+
+class MeTokensSerializer(serializers.Serializer):
+    access = StrictCharField()
+    refresh = StrictCharField()
+
+
+class MeSerializer(UserProfileSerializer):
+    """The signed-in user's answer to an edit: the profile, where a confirmation
+    link went (`pending_email`) and, after a password change, new tokens."""
+
+    pending_email = serializers.EmailField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="A new address waiting for its confirmation link to be opened "
+        "(signed in on the website); null when none was asked for in this request.",
+    )
+    tokens = MeTokensSerializer(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="After a password change every other session and token ends; "
+        "these replace the ones this request used. Null otherwise.",
+    )
+
+    class Meta(UserProfileSerializer.Meta):
+        fields = [*UserProfileSerializer.Meta.fields, "pending_email", "tokens"]
+        read_only_fields = fields
+
+
+class MeUpdateSerializer(InputSerializer):
+    """PUT/PATCH /api/auth/me: fields left out stay as they are; what a GET shows
+    may be sent back (ignored). A new `email` or `password` needs
+    `current_password`."""
+
+    echo_of = MeSerializer
+    name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=32, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    marketing_consent = StrictBooleanField(required=False)
+    languages = LanguageSkillSerializer(
+        many=True,
+        required=False,
+        help_text="Replaces all of your languages when given.",
+    )
+    email = StrictEmailField(
+        required=False,
+        help_text="A new address (your current one, as a GET shows it, changes "
+        "nothing). A confirmation link goes there; the account moves once it is "
+        "opened while signed in on the website. Needs `current_password`.",
+    )
+    password = StrictCharField(
+        required=False,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="A new password (the password rules apply). Needs "
+        "`current_password`; signs out every other session and token.",
+    )
+    current_password = StrictCharField(
+        required=False,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="Your password now, to change `email` or `password`.",
+    )
 
 
 class UserFilterSerializer(QueryParamsSerializer):

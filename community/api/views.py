@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -11,26 +12,35 @@ from rest_framework_simplejwt import views as jwt_views
 
 from community import selectors, services
 from community.api.serializers import (
+    AccountEmailSentSerializer,
+    AccountEmailSerializer,
     HistorySerializer,
+    LoginSerializer,
+    LogoutSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
     RegisterResponseSerializer,
     RegisterSerializer,
     UserDetailSerializer,
     UserFilterSerializer,
     UserProfileSerializer,
-    UserSerializer,
     UserUpdateSerializer,
 )
 from community.contributors import member_history, member_standing
+from community.forms import AccountPasswordResetForm
 from community.languages import user_set_languages
-from community.models import Role
+from community.models import Role, User
 from community.ratelimit import rate_limit_exceeded, rate_limit_message
+from community.services.accounts import password_validate_new
+from community.views import recently_signed_in_by_link
+from spanglish.api.deprecation import DeprecationHeadersMixin
 from spanglish.api.exceptions import json_error_response
 from spanglish.api.permissions import IsOrganizer, has_role
-from spanglish.api.throttling import ScopedRateThrottle
+from spanglish.api.throttling import APIRateThrottle, ScopedRateThrottle
 
 
 class AuthThrottleMixin:
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [APIRateThrottle, ScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -69,6 +79,7 @@ class RefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
 )
 class LogoutView(AuthThrottleMixin, jwt_views.TokenBlacklistView):
     permission_classes = [permissions.AllowAny]
+    serializer_class = LogoutSerializer
 
 
 @extend_schema(
@@ -103,15 +114,209 @@ class RegisterView(AuthThrottleMixin, APIView):
         )
 
 
-@extend_schema(
-    tags=["auth"], summary="The signed-in user", description="Authenticated users."
+def _account_email_sent():
+    return Response(
+        {"detail": _("If this address has an account, an email is on its way to it.")},
+        status=status.HTTP_202_ACCEPTED,
+    )
+
+
+ACCOUNT_EMAIL_RULES = (
+    "Public. The answer is the same 202 whether or not the address has an account. "
+    "Limited per client IP like the website's form (ACCOUNT_RATE_LIMIT_PER_HOUR an "
+    "hour, shared with it: 429 `throttled`) and by the sign-in limit "
+    "(THROTTLE_AUTH)."
 )
+
+
+class AccountEmailView(AuthThrottleMixin, APIView):
+    """Base of the account-email requests: validate, count, answer alike."""
+
+    permission_classes = [permissions.AllowAny]
+    scope = ""
+
+    def send(self, request, email: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request):
+        if rate_limit_exceeded(request=request, scope=self.scope):
+            return json_error_response(429, "throttled", rate_limit_message())
+        serializer = AccountEmailSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.send(request, serializer.validated_data["email"])
+        return _account_email_sent()
+
+
+@extend_schema(
+    tags=["auth"],
+    summary="Ask for a password reset link",
+    description="Emails a link to the website's page that sets a new password, "
+    "if an active account has this address (also one without a password yet). "
+    + ACCOUNT_EMAIL_RULES,
+    request=AccountEmailSerializer,
+    responses={202: AccountEmailSentSerializer},
+)
+class PasswordResetView(AccountEmailView):
+    scope = "password_reset"
+
+    def send(self, request, email: str) -> None:
+        form = AccountPasswordResetForm(data={"email": email})
+        if form.is_valid():
+            form.save(request=request._request, use_https=request.is_secure())
+
+
+@extend_schema(
+    tags=["auth"],
+    summary="Ask for a new confirmation link",
+    description="Emails a new link that confirms the address, if an account "
+    "waiting for confirmation has it (at most one every few minutes per account). "
+    "Signing in with the password before confirming answers 403 `email_unverified` "
+    "and sends one too. " + ACCOUNT_EMAIL_RULES,
+    request=AccountEmailSerializer,
+    responses={202: AccountEmailSentSerializer},
+)
+class VerificationResendView(AccountEmailView):
+    scope = "verify"
+
+    def send(self, request, email: str) -> None:
+        user = User.objects.filter(
+            email__iexact=email.strip(), is_active=True, email_verified_at=None
+        ).first()
+        if user is not None:
+            services.user_resend_verification(
+                user=user, language=translation.get_language()
+            )
+
+
+@extend_schema(
+    tags=["auth"],
+    summary="Ask for a sign-in link",
+    description="Emails a single-use link that signs in on the website (valid "
+    "SIGN_IN_LINK_MINUTES), if an active account has this address. "
+    + ACCOUNT_EMAIL_RULES,
+    request=AccountEmailSerializer,
+    responses={202: AccountEmailSentSerializer},
+)
+class LoginLinkView(AccountEmailView):
+    scope = "login_link"
+
+    def send(self, request, email: str) -> None:
+        services.user_send_login_link(email=email, language=translation.get_language())
+
+
+ME_UPDATE_RULES = (
+    "Fields left out stay as they are; what a GET shows may be sent back and is "
+    "ignored (unknown fields: 400). News consent and languages as on "
+    "`PUT /api/users/{id}`. A new `email` or `password` needs `current_password`: "
+    "without it 403 `reauthentication_required`, wrong 403 `password_incorrect` "
+    "(members without a password sign in by emailed link on the website and have "
+    "FRESH_SIGN_IN_MINUTES instead); such changes are limited like the website's "
+    "forms (429). A new `email` is not applied here: a confirmation link goes to it "
+    "(`pending_email` in the answer) and the account moves once it is opened while "
+    "signed in on the website, as on the pages. A new `password` (password rules: "
+    "400) signs out every other session and token; the answer's `tokens` replace "
+    "the ones of this request."
+)
+
+
 class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    serializer_class = UserSerializer
+    serializer_class = UserProfileSerializer
+    partial_put = True  # PUT changes only the fields sent (see AutoSchema)
 
+    @extend_schema(
+        tags=["auth"],
+        summary="The signed-in user",
+        description="Authenticated users: your profile, with your languages.",
+        responses={200: UserProfileSerializer},
+    )
     def get(self, request):
-        return Response(UserSerializer(request.user).data)
+        return Response(UserProfileSerializer(request.user).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Change your profile",
+        description="Authenticated users, for themselves. " + ME_UPDATE_RULES,
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer},
+    )
+    def put(self, request):
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = request.user
+        new_email = data.pop("email", None)
+        password = data.pop("password", None)
+        current = data.pop("current_password", None)
+        languages = data.pop("languages", None)
+        if new_email is not None and new_email.strip().lower() == user.email.lower():
+            new_email = None  # the address as a GET shows it: no change
+        if new_email is not None or password is not None:
+            scope = "password_change" if password is not None else "email_change"
+            if rate_limit_exceeded(request=request, scope=scope):
+                return json_error_response(429, "throttled", rate_limit_message())
+            _reauthenticate(request, current)
+            if password is not None:
+                password_validate_new(
+                    password=password, email=user.email, name=user.name
+                )
+        with transaction.atomic():
+            user = services.user_update_profile(user=user, actor=user, **data)
+            if languages is not None:
+                user_set_languages(user=user, skills=languages, actor=user)
+            if password is not None:
+                user = services.user_set_password(user=user, password=password)
+        tokens = None
+        if password is not None:
+            refresh = LoginSerializer.get_token(user)
+            tokens = {"refresh": str(refresh), "access": str(refresh.access_token)}
+        if new_email is not None:
+            services.user_request_email_change(
+                user=user, new_email=new_email, language=translation.get_language()
+            )
+        user = User.objects.get(pk=user.pk)
+        body = MeSerializer(user).data
+        body["pending_email"] = new_email
+        body["tokens"] = tokens
+        return Response(body)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Change part of your profile",
+        description="Authenticated users, for themselves. Same as PUT. "
+        + ME_UPDATE_RULES,
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer},
+    )
+    def patch(self, request):
+        return self.put(request)
+
+
+def _reauthenticate(request, current: str | None) -> None:
+    """The website's rule before a new address or password: the current password,
+    or for a member without one, a recent sign-in by emailed link. Refused with
+    403 (a credential, not a malformed field), counted by the caller's limit."""
+    user = request.user
+    if not user.has_usable_password():
+        if recently_signed_in_by_link(request):
+            return
+        raise PermissionDenied(
+            _(
+                "Sign in with a link by email on the website first, then change "
+                "this within %(minutes)s minutes."
+            )
+            % {"minutes": settings.FRESH_SIGN_IN_MINUTES},
+            code="reauthentication_required",
+        )
+    if not current:
+        raise PermissionDenied(
+            _("Give your current password to change your email or password."),
+            code="reauthentication_required",
+        )
+    if not user.check_password(current):
+        raise PermissionDenied(
+            _("That is not your current password."), code="password_incorrect"
+        )
 
 
 def _visible_user(request, pk):
@@ -193,7 +398,7 @@ class UserDetailView(APIView):
     "Tickets (newest event first) with their payments, and attendance totals.",
     responses={200: HistorySerializer},
 )
-class UserHistoryView(APIView):
+class UserHistoryView(DeprecationHeadersMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]  # self or staff: _visible_user
 
     def get(self, request, pk):

@@ -1,21 +1,24 @@
 from rest_framework import serializers
 
+from spanglish.api.serializers import InputSerializer
 
-class SyncItemSerializer(serializers.Serializer):
+
+class SyncItemSerializer(InputSerializer):
     code = serializers.CharField(max_length=64)
     checked_in_at = serializers.DateTimeField()
     device_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     client_id = serializers.CharField(max_length=64)
     cash = serializers.ChoiceField(
         choices=["received", "unpaid"],
-        default="received",
+        required=False,
         help_text="For a pay-at-the-door ticket with money due, what the volunteer "
         "chose on the phone: `received` (cash taken, recorded once) or `unpaid` "
-        "(let in owing it; no cash recorded).",
+        "(let in owing it; no cash recorded). Left out while money is due: nothing "
+        "is recorded, the answer is `cash_due` with what to collect.",
     )
 
 
-class SyncSerializer(serializers.Serializer):
+class SyncSerializer(InputSerializer):
     event = serializers.UUIDField()
     checkins = SyncItemSerializer(many=True, allow_empty=True, max_length=500)
 

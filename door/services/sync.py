@@ -47,7 +47,7 @@ def checkin_sync_one(
     client_id: str,
     checked_in_at: datetime,
     device_id: str = "",
-    cash: str = ticket_services.CheckinCash.RECEIVED,
+    cash: str = ticket_services.CheckinCash.ASK,
     actor,
 ) -> SyncAnswer:
     """Apply one check-in a phone queued. Idempotent by `client_id`: a replay gets
@@ -55,7 +55,9 @@ def checkin_sync_one(
     first check-in of a ticket to arrive admits it (ticket_check_in locks the ticket
     row); any other gets "already checked in at HH:MM by X". `cash` is what the
     volunteer chose on the phone for money due: received (recorded as cash, once
-    per ticket) or unpaid (admitted, not paid)."""
+    per ticket) or unpaid (admitted, not paid); none (ASK): nothing is recorded and
+    the answer says what to collect — a stale list on the phone never records cash
+    nobody took."""
     existing = (
         OfflineCheckin.objects.select_related("ticket", "ticket__checked_in_by")
         .filter(client_id=client_id)
@@ -98,7 +100,7 @@ def checkins_sync(*, event: Event, items: list[dict], actor) -> list[SyncAnswer]
             client_id=item["client_id"],
             checked_in_at=item["checked_in_at"],
             device_id=item.get("device_id", ""),
-            cash=item.get("cash") or ticket_services.CheckinCash.RECEIVED,
+            cash=item.get("cash") or ticket_services.CheckinCash.ASK,
             actor=actor,
         )
         for item in ordered

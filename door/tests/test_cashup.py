@@ -48,7 +48,7 @@ def test_expected_cash_per_volunteer_with_refunds(volunteer, organizer):
     event = EventFactory(price=Decimal("7.30"))
     # The volunteer checks in two pay-at-the-door tickets and one walk-in.
     for ticket in (_door_ticket(event), _door_ticket(event)):
-        ticket_check_in(code=ticket.code, event=event, actor=volunteer)
+        ticket_check_in(code=ticket.code, event=event, actor=volunteer, cash="received")
     services.walkin_register(event=event, name="W", amount="5.15", actor=volunteer)
     # The organizer takes cash for one more, then hands 2.10 back (partial refund)...
     third = _door_ticket(event)

@@ -33,7 +33,7 @@ def test_pass_sold_for_cash_at_the_door_counts_in_the_sellers_cash(
     ticket = TicketFactory(
         event=event, payment_method=PaymentMethod.DOOR, amount_due=event.price
     )
-    ticket_check_in(code=ticket.code, event=event, actor=volunteer)
+    ticket_check_in(code=ticket.code, event=event, actor=volunteer, cash="received")
     buyer = UserFactory()
     sold = pass_services.pass_sell_cash(
         product=product, buyer=buyer, actor=volunteer, event=event

@@ -58,7 +58,10 @@ def test_replaying_a_batch_changes_nothing(auth_client, volunteer):
     other = TicketFactory(event=event)
     batch = {
         "event": str(event.pk),
-        "checkins": [_item(door_ticket, "A", 3), _item(other, "A", 2)],
+        "checkins": [
+            {**_item(door_ticket, "A", 3), "cash": "received"},
+            _item(other, "A", 2),
+        ],
     }
     client = auth_client(volunteer)
 

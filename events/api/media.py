@@ -18,11 +18,15 @@ from events.models import Event
 from events.services import event_image_delete, event_image_upload
 from media.models import Media, MediaRole
 from spanglish.api.permissions import IsOrganizer
-from spanglish.api.throttling import ScopedRateThrottle
+from spanglish.api.serializers import InputSerializer
+from spanglish.api.throttling import APIRateThrottle, ScopedRateThrottle
 
 
 def _absolute(request, url: str) -> str:
-    return request.build_absolute_uri(url) if request and url else url
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    # Event answers are shared between callers (events/caching.py): no request.
+    return request.build_absolute_uri(url) if request else settings.SITE_URL + url
 
 
 class VariantSerializer(serializers.Serializer):
@@ -77,23 +81,59 @@ class MediaSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VariantSerializer(many=True))
     def get_variants(self, media) -> list[dict]:
-        request = self.context.get("request")
-        rows = [
-            {
-                "width": v["width"],
-                "height": v["height"],
-                "format": v["format"],
-                "content_type": f"image/{v['format']}",
-                "size": v["size"],
-                "url": _absolute(request, v["url"]),
-            }
-            for fmt in ("webp", "jpeg")
-            for v in media.variants_of(fmt)
+        return _variants(self.context.get("request"), media)
+
+
+class BannerSerializer(serializers.ModelSerializer):
+    """An event's banner: the clean original, its resized variants (empty until the
+    worker has made them) and its alt text (`alt` in the request's language)."""
+
+    url = serializers.SerializerMethodField()
+    alt = serializers.CharField(read_only=True)
+    variants = serializers.SerializerMethodField()
+    variants_ready = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Media
+        fields = [
+            "id",
+            "url",
+            "content_type",
+            "width",
+            "height",
+            "alt",
+            "alt_es",
+            "alt_en",
+            "variants_ready",
+            "variants",
         ]
-        return VariantSerializer(rows, many=True).data
+        read_only_fields = fields
+
+    def get_url(self, media) -> str:
+        return _absolute(self.context.get("request"), media.url)
+
+    @extend_schema_field(VariantSerializer(many=True))
+    def get_variants(self, media) -> list[dict]:
+        return _variants(self.context.get("request"), media)
 
 
-class MediaUploadSerializer(serializers.Serializer):
+def _variants(request, media) -> list[dict]:
+    rows = [
+        {
+            "width": v["width"],
+            "height": v["height"],
+            "format": v["format"],
+            "content_type": f"image/{v['format']}",
+            "size": v["size"],
+            "url": _absolute(request, v["url"]),
+        }
+        for fmt in ("webp", "jpeg")
+        for v in media.variants_of(fmt)
+    ]
+    return VariantSerializer(rows, many=True).data
+
+
+class MediaUploadSerializer(InputSerializer):
     file = serializers.FileField(
         help_text="JPEG, PNG, WebP or GIF (first frame). Re-encoded; metadata removed."
     )
@@ -113,7 +153,7 @@ class MediaUploadSerializer(serializers.Serializer):
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
-    default_detail = "The file is too large."
+    default_detail = gettext_lazy("The file is too large.")
 
 
 def _too_large() -> PayloadTooLarge:
@@ -125,7 +165,7 @@ def _too_large() -> PayloadTooLarge:
 
 class MediaUploadView(APIView):
     permission_classes = [IsOrganizer]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [APIRateThrottle, ScopedRateThrottle]
     throttle_scope = "user_write"
     parser_classes = [MultiPartParser]  # a file needs multipart
 

@@ -1,7 +1,7 @@
 """Writes on events and weekly series, split by topic; the public names are
 re-exported here so `from events.services import event_update` keeps working.
 
-- events.py: create, update, publish, cancel, delete one event.
+- events.py: create, update, publish, cancel, duplicate, delete one event.
 - series.py: series and their sessions (the rule itself is events/recurrence.py).
 - images.py: an event's banner and gallery photos (stored by media).
 """
@@ -11,6 +11,7 @@ from events.services.events import (
     event_cancel,
     event_create,
     event_delete,
+    event_duplicate,
     event_publish,
     event_update,
     unique_event_slug,
@@ -46,6 +47,7 @@ __all__ = [
     "event_cancel",
     "event_create",
     "event_delete",
+    "event_duplicate",
     "event_image_create",
     "event_image_delete",
     "event_image_upload",

@@ -1,7 +1,12 @@
-"""Writes on events: create, update, publish, cancel, delete."""
+"""Writes on events: create, update, publish, cancel, duplicate, delete."""
 
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from community.audit import audit_record
 from events.models import Event, EventStatus
@@ -83,6 +88,56 @@ def event_publish(*, event: Event, actor=None) -> Event:
 def event_cancel(*, event: Event, actor=None) -> Event:
     """Cancel an event; `events.signals.event_cancelled` goes out after commit."""
     return event_update(event=event, status=EventStatus.CANCELLED, actor=actor)
+
+
+# What a copy keeps: text in both languages, place, price, seats and their split by
+# language, banner. Not its tickets, series, status, or anything apps above
+# events keep about it (widget settings, stats).
+DUPLICATED_FIELDS = (
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "venue_name",
+    "venue_address",
+    "map_url",
+    "price",
+    "currency",
+    "capacity",
+    "seats_es_native",
+    "seats_en_native",
+    "banner",
+)
+
+
+@transaction.atomic
+def event_duplicate(*, event: Event, starts_at: datetime, actor=None) -> Event:
+    """Copy `event` as a draft starting at `starts_at`, lasting as long as the
+    original. The copy stands alone (no series); the audit entry names the
+    original. Refuses a start in the past."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": _("Give the start with its time zone.")})
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Pick a start in the future.")})
+    copy = Event(
+        **{name: getattr(event, name) for name in DUPLICATED_FIELDS},
+        starts_at=starts_at,
+        ends_at=starts_at + (event.ends_at - event.starts_at),
+        status=EventStatus.DRAFT,
+    )
+    day = timezone.localtime(starts_at).date().isoformat()
+    copy.slug = unique_event_slug(
+        f"{event.title_en or event.title_es or 'event'} {day}"
+    )
+    copy.full_clean()
+    copy.save()
+    audit_record(
+        action="event.duplicated",
+        actor=actor,
+        target=copy,
+        changes={"copied_from": str(event.pk)},
+    )
+    return copy
 
 
 @transaction.atomic

@@ -148,11 +148,19 @@ def test_invalid_event_gets_field_errors(auth_client, organizer):
 
 
 def test_rules_enforced_by_model_validation_reach_the_client(auth_client, organizer):
-    payload = {**NEW_EVENT, "ends_at": "2030-05-01T16:00:00Z", "currency": "ZZZ"}
+    payload = {**NEW_EVENT, "ends_at": "2030-05-01T16:00:00Z", "price": "1.5"}
+    payload["currency"] = "JPY"  # no minor units: "1.5" has too many decimals
     response = auth_client(organizer).post("/api/events", payload, format="json")
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
-    assert "ends_at" in fields and "currency" in fields
+    assert "ends_at" in fields and "price" in fields
+
+
+def test_a_currency_that_is_not_iso_4217_is_refused(auth_client, organizer):
+    payload = {**NEW_EVENT, "currency": "ZZZ"}
+    response = auth_client(organizer).post("/api/events", payload, format="json")
+    assert response.status_code == 400
+    assert "ZZZ" in response.json()["error"]["fields"]["currency"][0]
 
 
 def test_unknown_event_is_json_404(api_client):

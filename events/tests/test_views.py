@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -80,7 +81,7 @@ def test_detail_shows_seats_left_and_map(client):
     event = EventFactory(capacity=10, map_url="https://maps.example/x")
     TicketFactory.create_batch(3, event=event)
     html = client.get(url("events:detail", "en", slug=event.slug)).content.decode()
-    assert "7 / 10" in html
+    assert "7 seats left" in html
     assert "https://maps.example/x" in html
 
 
@@ -121,3 +122,39 @@ def test_pages_carry_a_csp_with_a_nonce_policy(client):
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_event_page_names_its_zone_as_a_city_never_as_an_iana_name(client):
+    event = EventFactory()
+    for lang, city in (("en", "Madrid time"), ("es", "hora de Madrid")):
+        html = client.get(url("events:detail", lang, slug=event.slug)).content.decode()
+        assert city in html  # shown by static/events/event.js to visitors elsewhere
+        assert "Europe/Madrid" not in re.sub(r"<[^>]+>", "", html)
+
+
+def test_place_links_to_a_map_search_when_no_map_link_was_given(client):
+    event = EventFactory(map_url="", venue_address="Plaza Mayor 1, Madrid")
+    html = client.get(url("events:detail", "en", slug=event.slug)).content.decode()
+    assert "https://www.google.com/maps/search/?api=1&amp;query=" in html
+    assert "Plaza+Mayor+1%2C+Madrid" in html
+
+
+def test_cards_show_price_by_locale_and_a_drawn_picture_without_banner(client):
+    from decimal import Decimal
+
+    EventFactory(price=Decimal("15.00"), currency="EUR")
+    es = client.get(url("events:home", "es")).content.decode()
+    en = client.get(url("events:home", "en")).content.decode()
+    assert "15,00\xa0€" in es and "€15.00" in en
+    assert "EUR" not in es and "EUR" not in en
+    assert '<svg class="art art-card"' in en
+
+
+def test_drawn_pictures_have_one_id_each_even_for_sessions_of_a_series(client):
+    from events.tests.test_series_pages import make_series
+
+    make_series(count=4)
+    html = client.get(url("events:home", "en")).content.decode()
+    ids = re.findall(r'<linearGradient id="([^"]+)"', html)
+    assert len(ids) >= 4
+    assert len(ids) == len(set(ids))

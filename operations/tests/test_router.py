@@ -84,3 +84,15 @@ def test_migrations_never_run_on_the_replica():
     router = routers.PrimaryReplicaRouter()
     assert router.allow_migrate("default", "events") is True
     assert router.allow_migrate("replica", "events") is False
+
+
+def test_the_task_queue_is_read_and_claimed_on_the_primary(replica):
+    """db_worker claims a task with select_for_update in a transaction on the alias its
+    queryset reads from: that must be the primary (on the replica it crashed)."""
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    tasks = DBTaskResult.objects.ready()
+    assert tasks.db == "default"
+    with exclusive_transaction(tasks.db):
+        assert tasks.get_locked() is None

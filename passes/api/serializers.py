@@ -2,7 +2,8 @@ from rest_framework import serializers
 
 from passes.models import Pass, PassProduct, PassUse
 from payments.models import ONLINE_PROVIDER_CHOICES
-from spanglish.api.serializers import QueryParamsSerializer
+from spanglish.api.deprecation import deprecated
+from spanglish.api.serializers import InputSerializer, QueryParamsSerializer
 
 
 class PassProductSerializer(serializers.ModelSerializer):
@@ -28,7 +29,13 @@ class PassProductSerializer(serializers.ModelSerializer):
 class PassUseSerializer(serializers.ModelSerializer):
     event = serializers.UUIDField(source="event_id", read_only=True)
     event_title = serializers.CharField(source="event.title", read_only=True)
-    starts_at = serializers.DateTimeField(source="event.starts_at", read_only=True)
+    event_starts_at = serializers.DateTimeField(
+        source="event.starts_at", read_only=True
+    )
+    starts_at = deprecated(
+        serializers.DateTimeField(source="event.starts_at", read_only=True),
+        replacement="event_starts_at",
+    )
     ticket = serializers.UUIDField(source="ticket_id", read_only=True)
     ticket_status = serializers.CharField(source="ticket.status", read_only=True)
     counts = serializers.BooleanField(read_only=True)
@@ -38,6 +45,7 @@ class PassUseSerializer(serializers.ModelSerializer):
         fields = [
             "event",
             "event_title",
+            "event_starts_at",
             "starts_at",
             "ticket",
             "ticket_status",
@@ -86,24 +94,29 @@ class PassFilterSerializer(QueryParamsSerializer):
     )
 
 
-class PurchaseSerializer(serializers.Serializer):
+class PurchaseSerializer(InputSerializer):
     product = serializers.UUIDField()
     provider = serializers.ChoiceField(choices=ONLINE_PROVIDER_CHOICES)
 
 
 class PurchaseResultSerializer(serializers.Serializer):
     payment = serializers.UUIDField()
-    pass_id = serializers.UUIDField()
+    # `pass` is a Python keyword: declared through the class namespace.
+    locals()["pass"] = serializers.UUIDField(help_text="The pass bought.")
+    pass_id = deprecated(serializers.UUIDField(), replacement="pass")
     status = serializers.CharField()
     checkout_url = serializers.URLField()
 
 
-class UseSerializer(serializers.Serializer):
+class UseSerializer(InputSerializer):
     event = serializers.UUIDField()
 
 
 class UseResultSerializer(serializers.Serializer):
     ticket = serializers.UUIDField()
     ticket_status = serializers.CharField()
-    pass_id = serializers.UUIDField()
+    locals()["pass"] = serializers.UUIDField(
+        help_text="The pass a session was used of."
+    )
+    pass_id = deprecated(serializers.UUIDField(), replacement="pass")
     sessions_left = serializers.IntegerField(allow_null=True)

@@ -5,6 +5,7 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from community.api.idempotency import idempotent
 from events.models import Event
 from passes import selectors, services
 from passes.api.serializers import (
@@ -17,7 +18,9 @@ from passes.api.serializers import (
     UseSerializer,
 )
 from passes.models import Pass, PassProduct, PassStatus
+from spanglish.api.deprecation import DeprecationHeadersMixin
 from spanglish.api.permissions import ORGANIZER_ROLES, has_role
+from spanglish.api.schema import IDEMPOTENCY_KEY
 from spanglish.errors import ConflictError
 
 
@@ -47,7 +50,7 @@ class PassProductListView(generics.ListAPIView):
         return self.list(request, *args, **kwargs)
 
 
-class PassListView(generics.ListAPIView):
+class PassListView(DeprecationHeadersMixin, generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = PassSerializer
 
@@ -77,7 +80,7 @@ class PassListView(generics.ListAPIView):
         return self.list(request, *args, **kwargs)
 
 
-class PassDetailView(GenericAPIView):
+class PassDetailView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = PassSerializer
 
@@ -94,7 +97,7 @@ class PassDetailView(GenericAPIView):
         return Response(PassSerializer(pass_purchase).data)
 
 
-class PassPurchaseView(GenericAPIView):
+class PassPurchaseView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = PurchaseSerializer
 
@@ -106,8 +109,10 @@ class PassPurchaseView(GenericAPIView):
         "The pass becomes active when the provider's signed notification says it is "
         "paid.",
         request=PurchaseSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={201: PurchaseResultSerializer},
     )
+    @idempotent
     def post(self, request):
         data = PurchaseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -122,6 +127,7 @@ class PassPurchaseView(GenericAPIView):
         return Response(
             {
                 "payment": payment.pk,
+                "pass": payment.payable_id,
                 "pass_id": payment.payable_id,
                 "status": payment.status,
                 "checkout_url": payment.checkout_url,
@@ -130,7 +136,7 @@ class PassPurchaseView(GenericAPIView):
         )
 
 
-class PassUseView(GenericAPIView):
+class PassUseView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = UseSerializer
 
@@ -162,6 +168,7 @@ class PassUseView(GenericAPIView):
             {
                 "ticket": ticket.pk,
                 "ticket_status": ticket.status,
+                "pass": pass_purchase.pk,
                 "pass_id": pass_purchase.pk,
                 "sessions_left": pass_purchase.sessions_left,
             },

@@ -1,11 +1,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.api.idempotency import idempotent
 from payments import services
 from payments.api.serializers import (
     InitiateResultSerializer,
@@ -19,8 +21,10 @@ from payments.payables import payable_handler
 from payments.providers import all_providers, get_provider
 from payments.providers.base import InvalidSignature, ProviderError
 from payments.selectors import user_can_see_payment
+from spanglish.api.deprecation import DeprecationHeadersMixin
 from spanglish.api.exceptions import error_body
-from spanglish.api.permissions import ORGANIZER_ROLES, IsOrganizer, deny, has_role
+from spanglish.api.permissions import ORGANIZER_ROLES, IsOrganizer, has_role, not_yours
+from spanglish.api.schema import IDEMPOTENCY_KEY
 
 
 class PaymentInitiateView(APIView):
@@ -31,11 +35,14 @@ class PaymentInitiateView(APIView):
         tags=["payments"],
         summary="Start an online payment",
         description="The ticket's holder (its signed-in owner, or the browser session "
-        "that booked it) or organizers and admins. Creates a pending payment and "
-        "returns the provider's checkout address to send the payer to.",
+        "that booked it) or organizers and admins; anyone else gets 404, as for a "
+        "ticket that does not exist. Creates a pending payment and returns the "
+        "provider's checkout address to send the payer to.",
         request=InitiateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={201: InitiateResultSerializer},
     )
+    @idempotent
     def post(self, request):
         data = InitiateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -47,7 +54,7 @@ class PaymentInitiateView(APIView):
         if not has_role(request.user, *ORGANIZER_ROLES) and not handler.held_by(
             ticket, user=request.user, session=request.session
         ):
-            deny(request)
+            not_yours()
         payment = services.payment_start(
             kind="ticket",
             payable_id=ticket.pk,
@@ -63,13 +70,20 @@ class PaymentInitiateView(APIView):
         )
 
 
-class PaymentDetailView(APIView):
+def _payment_data(request, payment) -> dict:
+    staff = has_role(request.user, *ORGANIZER_ROLES)
+    return PaymentSerializer(payment, context={"staff": staff}).data
+
+
+class PaymentDetailView(DeprecationHeadersMixin, APIView):
     permission_classes = [permissions.AllowAny]  # payer (also a guest session) or staff
 
     @extend_schema(
         tags=["payments"],
         summary="One payment",
-        description="The payer (ticket holder) or organizers and admins.",
+        description="The payer (ticket holder, or the browser session that booked "
+        "it) or organizers and admins; anyone else gets 404, as for a payment that "
+        "does not exist. The provider's ids are for organizers and admins.",
         responses={200: PaymentSerializer},
     )
     def get(self, request, pk):
@@ -77,11 +91,11 @@ class PaymentDetailView(APIView):
         if not user_can_see_payment(
             user=request.user, session=request.session, payment=payment
         ):
-            deny(request)
-        return Response(PaymentSerializer(payment).data)
+            not_yours()
+        return Response(_payment_data(request, payment))
 
 
-class PaymentRefundView(APIView):
+class PaymentRefundView(DeprecationHeadersMixin, APIView):
     permission_classes = [IsOrganizer]
 
     @extend_schema(
@@ -102,7 +116,7 @@ class PaymentRefundView(APIView):
             amount=data.validated_data.get("amount"),
             actor=request.user,
         )
-        return Response(PaymentSerializer(payment).data)
+        return Response(_payment_data(request, payment))
 
 
 class WebhookView(APIView):
@@ -110,6 +124,7 @@ class WebhookView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []  # signed by the provider, which retries a refusal
     provider_code = ""
 
     def _provider(self, request):
@@ -124,12 +139,14 @@ class WebhookView(APIView):
         tags=["payments"],
         summary="Payment provider notification",
         description="Called by Stripe or MercadoPago only: anyone may call it, but only "
-        "a notification signed with our webhook secret is applied. A bad signature "
-        "answers 400 and changes nothing; a replay answers 200 and changes nothing.",
+        "a notification signed with our webhook secret is applied: the signature is "
+        "its authentication. A missing or bad signature answers 403 `bad_signature` "
+        "and changes nothing; a replay answers 200 and changes nothing. Not rate "
+        "limited (the providers retry what fails).",
         request={"application/json": OpenApiTypes.OBJECT},
         responses={
             200: WebhookResultSerializer,
-            400: OpenApiResponse(description="Bad or missing signature."),
+            403: OpenApiResponse(description="Bad or missing signature."),
             503: OpenApiResponse(
                 description="The provider's API did not answer; it will retry."
             ),
@@ -140,7 +157,7 @@ class WebhookView(APIView):
         provider = self._provider(raw)
         if provider is None:
             return Response(
-                error_body("bad_signature", "No known signature header."), status=400
+                error_body("bad_signature", _("No known signature header.")), status=403
             )
         try:
             notification = provider.parse_notification(request=raw)
@@ -149,13 +166,13 @@ class WebhookView(APIView):
             )
         except InvalidSignature:
             return Response(
-                error_body("bad_signature", "Signature verification failed."),
-                status=400,
+                error_body("bad_signature", _("Signature verification failed.")),
+                status=403,
             )
         except ProviderError:
             # The provider will retry: nothing was recorded yet.
             return Response(
-                error_body("provider_unavailable", "Could not reach the provider."),
+                error_body("provider_unavailable", _("Could not reach the provider.")),
                 status=503,
             )
         return Response({"result": result})

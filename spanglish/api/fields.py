@@ -4,6 +4,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+# The characters str.strip() removes, which DRF's string fields trim before they
+# check a value: request patterns allow them around what they describe.
+STRIPPED_WHITESPACE = (
+    r"[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000]"
+)
+
+
+def trimmed_pattern(core: str) -> str:
+    """A request pattern for `core` with the whitespace DRF trims around it."""
+    return rf"^{STRIPPED_WHITESPACE}*(?:{core}){STRIPPED_WHITESPACE}*$"
+
 
 class StrictBooleanField(serializers.BooleanField):
     """JSON `true`/`false` only. DRF's own field also takes 1, "yes", "on" and the

@@ -5,9 +5,42 @@ that state what the serializers really accept (schemathesis checks both ways).""
 import copy
 
 from django.core.exceptions import FieldDoesNotExist
-from drf_spectacular import openapi
+from django.utils import translation
+from drf_spectacular import generators, openapi
 from drf_spectacular.plumbing import force_instance, is_list_serializer, is_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from spanglish.api.serializers import StrictInputMixin
+
+
+class SchemaGenerator(generators.SchemaGenerator):
+    """The schema's prose (descriptions, enum labels, field titles) in English, the
+    source language, whatever language the request or the command runs in; error
+    messages, not the schema, follow the request's language."""
+
+    def get_schema(self, request=None, public=False):
+        with translation.override("en"):
+            return super().get_schema(request=request, public=public)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r"^[\x21-\x7e]{1,255}$",
+    description=(
+        "A unique value per operation (a UUID), to retry safely. The first answer "
+        "(status and body) to a key is kept for IDEMPOTENCY_KEY_HOURS (24) and "
+        "replayed to a retry with the same key and body, with `Idempotent-Replayed: "
+        "true`; the same key with another body, or while the first request still "
+        "runs, is a 409. Keys are per caller (user, or browser session/IP when not "
+        "signed in). Only successful answers are kept: after an error, retry with the "
+        "same key."
+    ),
+)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -48,6 +81,18 @@ _ALWAYS = ("400", "401", "403", "404", "405", "415", "429")
 _WRITES = ("409", "413")
 
 
+REQUEST_RULES_KEY = "x-spanglish-request-rules"
+
+
+def add_request_rules(result, generator, request, public):
+    """Postprocessing hook (after the enum hook): see AutoSchema._map_basic_serializer."""
+    for schema in result.get("components", {}).get("schemas", {}).values():
+        rules = schema.pop(REQUEST_RULES_KEY, None)
+        if rules:
+            schema.update(rules)
+    return result
+
+
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
@@ -63,7 +108,7 @@ def add_error_responses(result, generator, request, public):
             # The web server refuses an over-long request line before Django runs.
             responses.setdefault("414", {"description": _DESCRIPTIONS["414"], **_HTML})
             # Every error answers in the one shape, also those an operation
-            # documents itself with only a description (webhooks' 400 and 503).
+            # documents itself with only a description (webhooks' 403 and 503).
             for code, response in responses.items():
                 if code.isdigit() and int(code) >= 400 and not response.get("content"):
                     response["content"] = {"application/json": {"schema": ref}}
@@ -113,9 +158,26 @@ class AutoSchema(openapi.AutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         outer, self._direction = self._direction, direction
         try:
-            return super()._map_basic_serializer(serializer, direction)
+            result = super()._map_basic_serializer(serializer, direction)
         finally:
             self._direction = outer
+        if direction == "request" and isinstance(serializer, StrictInputMixin):
+            # Unknown fields are refused (400); what responses show may be sent
+            # back and is ignored (spanglish.api.serializers.StrictInputMixin).
+            properties = result.setdefault("properties", {})
+            for name in sorted(serializer.echoed_fields() - set(properties)):
+                properties[name] = {
+                    "readOnly": True,
+                    "description": "Shown in responses; accepted and ignored here.",
+                }
+            result["additionalProperties"] = False
+        extra = getattr(serializer, "openapi_request_extra", None)
+        if direction == "request" and extra:
+            # Rules between fields that JSON Schema can state (oneOf branches),
+            # put in place by add_request_rules: drf-spectacular's enum hook would
+            # turn their one-value enums into the whole choice set.
+            result[REQUEST_RULES_KEY] = copy.deepcopy(extra)
+        return result
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if (
@@ -129,6 +191,9 @@ class AutoSchema(openapi.AutoSchema):
             # map link): say so, as for writable fields.
             field.allow_blank = True
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        replacement = getattr(field, "style", {}).get("deprecated_for")
+        if replacement and isinstance(schema, dict) and "$ref" not in schema:
+            schema = {**schema, "deprecated": True}
         if (
             direction == "response"
             and isinstance(field, serializers.TimeField)
@@ -149,6 +214,19 @@ class AutoSchema(openapi.AutoSchema):
         return schema
 
     def _insert_field_validators(self, field, schema):
+        pattern = getattr(field, "style", {}).get("openapi_pattern")
+        if pattern and self._direction == "request":
+            # A rule the model's validators check, said as one pattern (the field's
+            # style carries it: spanglish.api.fields.trimmed_pattern). It allows
+            # "" and bounds the length itself: DRF counts the length after
+            # trimming whitespace, which `maxLength` (counting what is sent) would
+            # contradict. So no maxLength, and no oneOf with a blank branch.
+            super()._insert_field_validators(field, schema)
+            inner = schema.pop("oneOf", [schema])[0]
+            schema.update(inner)
+            schema["pattern"] = pattern
+            schema.pop("maxLength", None)
+            return
         super()._insert_field_validators(field, schema)
         plain_string = schema.get("type") == "string" and not (
             {"format", "pattern", "enum", "oneOf"} & schema.keys()

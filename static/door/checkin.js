@@ -142,18 +142,45 @@
     door.dataset.listSaved = list ? "yes" : "no";
   }
 
+  // "3 of 40 checked in": the server gives the sentence's two plural forms
+  // (templatetags/door_counter.py); the language's plural rule picks one.
+  var counter = document.getElementById("door-count");
+  var PLACEHOLDER = /(%\(checked_in\)s|%\(expected\)s)/;
+  function drawCounter(checkedIn, expected) {
+    var form = "other";
+    try { form = new Intl.PluralRules(document.documentElement.lang || undefined).select(checkedIn); } catch (e) { /* old browser */ }
+    var sentence = form === "one" ? counter.dataset.one : counter.dataset.other;
+    counter.textContent = "";
+    sentence.split(PLACEHOLDER).forEach(function (part) {
+      var node;
+      if (part === "%(checked_in)s") {
+        node = document.createElement("strong");
+        node.id = "count-checked-in";
+        node.textContent = checkedIn;
+      } else if (part === "%(expected)s") {
+        node = document.createElement("span");
+        node.id = "count-expected";
+        node.textContent = expected;
+      } else {
+        node = document.createTextNode(part);
+      }
+      counter.appendChild(node);
+    });
+    counter.dataset.checkedIn = checkedIn;
+    counter.dataset.expected = expected;
+  }
+  function addToCounter(delta) {
+    drawCounter(Math.max((parseInt(counter.dataset.checkedIn, 10) || 0) + delta, 0),
+      parseInt(counter.dataset.expected, 10) || 0);
+  }
   function setCounts(data) {
-    if (typeof data.checked_in === "number") {
-      document.getElementById("count-checked-in").textContent = data.checked_in;
-      document.getElementById("count-expected").textContent = data.expected;
-    }
+    if (typeof data.checked_in === "number") { drawCounter(data.checked_in, data.expected); }
   }
 
-  function money(amount, currency) {
-    try {
-      return new Intl.NumberFormat(document.documentElement.lang || undefined,
-        { style: "currency", currency: currency }).format(Number(amount));
-    } catch (e) { return amount + " " + (currency || ""); }
+  // Amounts are shown as the server formatted them (spanglish/currency.py, Babel):
+  // "15,00 €" in Spanish, "€15.00" in English. The raw decimal is for deciding.
+  function money(data) {
+    return data.collect_display || (data.collect + " " + (data.currency || ""));
   }
   function hasDue(amount) { return !!amount && Number(amount) > 0; }
 
@@ -172,7 +199,7 @@
     resultBox.textContent = "";
     var c = document.createElement("p");
     c.className = "door-result-collect";
-    c.textContent = d.collectLabel + " " + (data.collect_display || money(data.collect, data.currency));
+    c.textContent = d.collectLabel + " " + money(data);
     resultBox.appendChild(c);
     var p = document.createElement("p");
     p.className = "door-result-message";
@@ -206,7 +233,7 @@
     if (data.ok && hasDue(data.collect)) {
       var c = document.createElement("p");
       c.className = "door-result-collect";
-      c.textContent = d.cashReceivedLabel + ": " + (data.collect_display || money(data.collect, data.currency));
+      c.textContent = d.cashReceivedLabel + ": " + money(data);
       resultBox.appendChild(c);
     }
     if (data.ok && lastOk) {
@@ -262,7 +289,8 @@
     if (t.status !== "confirmed") { show({ ok: false, message: d.notValidLabel + ": " + t.name }); return; }
     var due = t.payment_method === "door" && hasDue(t.collect);
     if (due && cash !== "received" && cash !== "unpaid") {
-      show({ outcome: "cash_due", code: code, name: t.name, collect: t.collect, currency: list.currency });
+      show({ outcome: "cash_due", code: code, name: t.name, collect: t.collect,
+        collect_display: t.collect_display, currency: list.currency });
       return;
     }
     var now = new Date().toISOString();
@@ -271,11 +299,11 @@
     queue.push(item);
     store(KEY_QUEUE, queue);
     markLocal(code, { status: "checked_in", checked_in_at: now, checked_in_by: d.thisPhoneLabel });
-    var count = document.getElementById("count-checked-in");
-    count.textContent = (parseInt(count.textContent, 10) || 0) + 1;
+    addToCounter(1);
     lastOk = { code: code, client_id: item.client_id };
-    show({ ok: true, message: d.offlineOkLabel + ": " + t.name,
-      collect: cash === "received" ? t.collect : "", currency: list.currency });
+    var taken = cash === "received";
+    show({ ok: true, message: d.offlineOkLabel + ": " + t.name, collect: taken ? t.collect : "",
+      collect_display: taken ? t.collect_display : "", currency: list.currency });
     showStatus();
   }
 
@@ -288,8 +316,7 @@
       queue = load(KEY_QUEUE, []).filter(function (item) { return item.client_id !== undo.client_id; });
       store(KEY_QUEUE, queue);
       markLocal(undo.code, { status: "confirmed", checked_in_at: null, checked_in_by: "" });
-      var count = document.getElementById("count-checked-in");
-      count.textContent = Math.max((parseInt(count.textContent, 10) || 0) - 1, 0);
+      addToCounter(-1);
       show({ ok: false, neutral: true, message: d.undoneLabel });
       showStatus();
       return;

@@ -10,9 +10,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from community.api.idempotency import idempotent
 from community.services import user_get_or_create_by_email
 from events.models import Event
-from spanglish.api.exceptions import json_error_response
+from spanglish.api.deprecation import DeprecationHeadersMixin
+from spanglish.api.exceptions import error_body, json_error_response
 from spanglish.api.permissions import (
     DOOR_STAFF_ROLES,
     ORGANIZER_ROLES,
@@ -20,10 +22,15 @@ from spanglish.api.permissions import (
     IsOrganizer,
     has_role,
 )
+from spanglish.api.schema import IDEMPOTENCY_KEY
+from spanglish.api.throttling import APIRateThrottle
+from spanglish.currency import format_money
 from spanglish.errors import ConflictError
 from tickets import exports, services
 from tickets.access import booked_by_email_message
 from tickets.api.serializers import (
+    CHECKIN_PAYMENT_CHOICES,
+    CheckinPaymentRequiredSerializer,
     CheckinResultSerializer,
     CheckinSerializer,
     TicketBookedByEmailSerializer,
@@ -34,14 +41,14 @@ from tickets.api.serializers import (
     TicketUpdateSerializer,
 )
 from tickets.api.throttles import UserWriteThrottle
-from tickets.models import Ticket, TicketStatus, normalize_ticket_code
+from tickets.models import Ticket, TicketStatus
 from tickets.ratelimit import booking_rate_limit_message, booking_rate_limited
 
 
-class TicketBookView(GenericAPIView):
+class TicketBookView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [permissions.AllowAny]
     # Anonymous bookings are limited by tickets.ratelimit (the booking form's limits).
-    throttle_classes = [UserWriteThrottle]
+    throttle_classes = [APIRateThrottle, UserWriteThrottle]
     serializer_class = TicketBookSerializer
 
     @extend_schema(
@@ -58,12 +65,14 @@ class TicketBookView(GenericAPIView):
         "out → 409 `sold_out`. Anonymous bookings are limited per client IP and per "
         "email address per event (BOOKING_RATE_LIMIT_*): 429 `throttled`.",
         request=TicketBookSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={
             201: TicketBookedSerializer,
             200: TicketSerializer,
             202: TicketBookedByEmailSerializer,
         },
     )
+    @idempotent
     def post(self, request):
         serializer = TicketBookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -107,11 +116,16 @@ class TicketBookView(GenericAPIView):
         if not created:
             return Response(TicketSerializer(ticket).data)
         return Response(
-            TicketBookedSerializer(ticket).data, status=status.HTTP_201_CREATED
+            _BOOKED_TICKET.to_representation(ticket), status=status.HTTP_201_CREATED
         )
 
 
-class TicketDetailView(GenericAPIView):
+# The new ticket, read through one serializer built once (as _SCANNED_TICKET below):
+# building its fields per booking cost a tenth of the booking's CPU.
+_BOOKED_TICKET = TicketBookedSerializer()
+
+
+class TicketDetailView(DeprecationHeadersMixin, GenericAPIView):
     serializer_class = TicketSerializer
 
     def get_permissions(self):
@@ -137,14 +151,16 @@ class TicketDetailView(GenericAPIView):
         "admins). Anyone else gets 404.",
     )
     def get(self, request, pk):
-        return Response(TicketSerializer(self.get_object()).data)
+        return Response(_ticket_data(request, self.get_object()))
 
     @extend_schema(
         tags=["tickets"],
         summary="Check in or cancel a ticket",
         description="Door staff may set `checked_in` (same rules as the door page: "
-        "refused with 409 if already checked in, cancelled or unpaid); organizers and "
-        "admins may also set `cancelled` (the seat goes to the waiting list).",
+        "refused with 409 if already checked in, cancelled or unpaid; a "
+        "pay-at-the-door ticket with money due needs `payment`, else 409 "
+        "`payment_required`); organizers and admins may also set `cancelled` (the "
+        "seat goes to the waiting list).",
         request=TicketUpdateSerializer,
         responses={200: TicketSerializer},
     )
@@ -154,11 +170,15 @@ class TicketDetailView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         wanted = serializer.validated_data["status"]
         if wanted == TicketStatus.CHECKED_IN:
+            payment = serializer.validated_data.get("payment", "")
             result = services.ticket_check_in(
                 code=ticket.code,
                 event=ticket.event,
                 actor=request.user,
+                cash=_CHECKIN_CASH.get(payment, services.CheckinCash.ASK),
             )
+            if result.outcome == services.CheckinOutcome.CASH_DUE:
+                raise ConflictError(result.message, code="payment_required")
             if not result.ok:
                 raise ConflictError(result.message, code=result.outcome)
         else:
@@ -168,10 +188,16 @@ class TicketDetailView(GenericAPIView):
                 )
             services.ticket_cancel(ticket=ticket, actor=request.user)
         ticket = Ticket.objects.select_related("event", "checked_in_by").get(pk=pk)
-        return Response(TicketSerializer(ticket).data)
+        return Response(_ticket_data(request, ticket))
 
 
-class EventTicketListView(GenericAPIView):
+def _ticket_data(request, ticket) -> dict:
+    """The ticket with its holder's id for door staff (TicketSerializer)."""
+    show = has_role(request.user, *DOOR_STAFF_ROLES)
+    return TicketSerializer(ticket, context={"show_holder": show}).data
+
+
+class EventTicketListView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [IsDoorStaff]
     serializer_class = TicketSerializer
 
@@ -195,64 +221,106 @@ class EventTicketListView(GenericAPIView):
         if value := filters.validated_data.get("status"):
             qs = qs.filter(status=value)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(TicketSerializer(page, many=True).data)
+        tickets = TicketSerializer(page, many=True, context={"show_holder": True})
+        return self.get_paginated_response(tickets.data)
 
 
 # The scan answer's ticket, read through one serializer built once: a
 # ModelSerializer builds its fields per instance, about a tenth of a scan's CPU.
 # Reading (to_representation) shares nothing between requests.
-_SCANNED_TICKET = TicketSerializer()
+_SCANNED_TICKET = TicketSerializer(context={"show_holder": True})
 
 
-class CheckinView(GenericAPIView):
+# `payment` in the check-in service's words; `not_paid` (and nothing) only asks.
+_CHECKIN_CASH = {
+    "cash_received": services.CheckinCash.RECEIVED,
+    "admit_unpaid": services.CheckinCash.UNPAID,
+}
+
+
+class CheckinView(DeprecationHeadersMixin, GenericAPIView):
     permission_classes = [IsDoorStaff]
     serializer_class = CheckinSerializer
 
     @extend_schema(
         tags=["tickets"],
         summary="Check in by ticket code",
-        description="Door staff (volunteers, organizers, admins), for scanners. Always "
-        "200 with `ok` and `outcome`: `checked_in`, `already_checked_in`, `wrong_event`, "
-        "`cancelled`, `unpaid` or `not_found`. `collect` is the cash to take for a "
-        "pay-at-the-door ticket (recorded once, however often it is scanned).",
+        description="Door staff (volunteers, organizers, admins), for scanners. 200 "
+        "with `ok` and `outcome`: `checked_in`, `already_checked_in`, `wrong_event`, "
+        "`cancelled`, `unpaid`, `not_found`, or `not_paid` (you sent "
+        "`payment=not_paid`: nothing recorded). A pay-at-the-door ticket with money "
+        "due is never checked in on a bare scan: without `payment` the answer is 409 "
+        "`payment_required` with the amount to collect (`amount`, `amount_display` "
+        "in the request's language, `currency`); send the same code again with "
+        "`payment`. Cash is recorded once, however often it is scanned. Unknown "
+        "`event`: 404.",
         request=CheckinSerializer,
-        responses={200: CheckinResultSerializer},
+        responses={
+            200: CheckinResultSerializer,
+            409: CheckinPaymentRequiredSerializer,
+        },
     )
     def post(self, request):
         serializer = CheckinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "event" in data:
-            event = get_object_or_404(Event, pk=data["event"])
-        else:
-            found = (
-                Ticket.objects.filter(code=normalize_ticket_code(data["code"]))
-                .select_related("event")
-                .first()
+        payment = data.get("payment", "")
+        try:
+            # The event's id is enough: the ticket's row brings its event along.
+            result = services.ticket_check_in(
+                code=data["code"],
+                event_id=data.get("event"),
+                actor=request.user,
+                cash=_CHECKIN_CASH.get(payment, services.CheckinCash.ASK),
             )
-            event = found.event if found else None
-        if event is None:
+        except Event.DoesNotExist:
+            raise Http404 from None
+        ticket = result.ticket
+        currency = ticket.event.currency if ticket else ""
+        answer = {
+            "ticket": _SCANNED_TICKET.to_representation(ticket) if ticket else None
+        }
+        if result.outcome == services.CheckinOutcome.CASH_DUE:
+            amount = format_money(result.collect, currency)
+            if payment == "not_paid":
+                return Response(
+                    {
+                        "ok": False,
+                        "outcome": "not_paid",
+                        "message": _("Not checked in: %(name)s did not pay %(amount)s.")
+                        % {
+                            "name": ticket.attendee_name or ticket.attendee_email,
+                            "amount": amount,
+                        },
+                        "collect": "0.00",
+                        "collect_display": "",
+                        "currency": currency,
+                        **answer,
+                    }
+                )
             return Response(
                 {
-                    "ok": False,
-                    "outcome": services.CheckinOutcome.NOT_FOUND,
-                    "message": _("No ticket has this code."),
-                    "collect": "0.00",
-                    "ticket": None,
-                }
+                    **error_body("payment_required", result.message),
+                    "outcome": result.outcome,
+                    "amount": f"{result.collect:.2f}",
+                    "amount_display": amount,
+                    "currency": currency,
+                    "choices": CHECKIN_PAYMENT_CHOICES,
+                    **answer,
+                },
+                status=status.HTTP_409_CONFLICT,
             )
-        result = services.ticket_check_in(
-            code=data["code"], event=event, actor=request.user
-        )
         return Response(
             {
                 "ok": result.ok,
                 "outcome": result.outcome,
                 "message": result.message,
                 "collect": f"{result.collect:.2f}",
-                "ticket": _SCANNED_TICKET.to_representation(result.ticket)
-                if result.ticket
-                else None,
+                "collect_display": format_money(result.collect, currency)
+                if result.collect
+                else "",
+                "currency": currency,
+                **answer,
             }
         )
 

@@ -1,10 +1,11 @@
 """Writes on seats, split by topic; every public name is re-exported here, so
 callers keep writing `from tickets import services` / `services.ticket_book(...)`.
 
-- seats.py     the event-row lock, a side's room, the side chosen, SoldOut
+- seats.py     the event-row lock, the seats held under it, a side's room, the side
+               chosen, SoldOut
 - booking.py   ticket_book, ticket_holder_confirm, ticket_confirm_payment
 - cancel.py    ticket_cancel (by staff, holder, refund), ticket_release, expiry
-- waitlist.py  waitlist_join, waitlist_offer_next, waitlist_expire_offers
+- waitlist.py  waitlist_join, waitlist_leave, waitlist_offer_next, waitlist_expire_offers
 - checkin.py   ticket_check_in and its outcomes
 - tables.py    tables_assign, table_seat_move
 """
@@ -37,6 +38,7 @@ from tickets.services.tables import table_seat_move, tables_assign
 from tickets.services.waitlist import (
     waitlist_expire_offers,
     waitlist_join,
+    waitlist_leave,
     waitlist_offer_next,
 )
 
@@ -65,5 +67,6 @@ __all__ = [
     "tickets_expire_stale",
     "waitlist_expire_offers",
     "waitlist_join",
+    "waitlist_leave",
     "waitlist_offer_next",
 ]

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,17 +19,19 @@ from tickets.models import (
     WaitingListEntry,
     WaitlistStatus,
 )
-from tickets.selectors import pays_ahead
+from tickets.selectors import pays_ahead, room_for_side
 from tickets.services.seats import (
     RESEND_SECONDS,
+    SoldOut,
+    held_now,
     lock_event,
     seat_room,
     side_choose,
+    side_wanted,
     sold_out,
 )
 
 
-@transaction.atomic
 def ticket_book(
     *,
     event: Event,
@@ -42,7 +44,13 @@ def ticket_book(
     walk_in: bool = False,
     by_email_only: bool = False,
 ) -> tuple[Ticket | None, bool]:
-    """Book a seat for `user`. Locks the event row, then counts held seats.
+    """Book a seat for `user`: one transaction, one commit. The ticket, its audit
+    entry and its email's task are written first; then the event row is locked
+    (lock_event) and only the seats held by others are counted before the commit,
+    so bookings wait for each other as briefly as can be. (The ticket goes in under
+    the lock instead when its side is decided there, or a waiting-list offer is
+    taken up.) An existing ticket is found by the database's one-active-ticket
+    rule, not looked up first.
 
     Language-split events: the seat is on the person's side (see side_choose) and
     counts against that side's seats and the flexible share. `payment_method="pass"`
@@ -56,7 +64,7 @@ def ticket_book(
     payment holds the seat for TICKET_HOLD_MINUTES as `pending_payment`. With a
     `waitlist_entry` whose offer is open, the seat kept for that offer is used.
     Raises SoldOut when no seat is left, ValidationError when not bookable.
-    The confirmation email goes out after commit.
+    The confirmation email is rendered and sent by the worker after commit.
 
     `by_email_only`: the booker only typed `user`'s address (not signed in, no
     emailed link), so they may be anyone. The ticket is left unconfirmed by its
@@ -71,10 +79,78 @@ def ticket_book(
     Otherwise the booker is `user` themselves (signed in, an emailed link, staff at
     the door) and the ticket is confirmed by its holder.
     """
-    event = lock_event(event)
-    existing = Ticket.objects.active().filter(event=event, user=user).first()
-    if existing is not None and not by_email_only:
+    booking = {
+        "user": user,
+        "payment_method": payment_method,
+        "attendee_name": attendee_name,
+        "attendee_email": attendee_email,
+        "waitlist_entry": waitlist_entry,
+        "side": side,
+        "walk_in": walk_in,
+        "by_email_only": by_email_only,
+    }
+    try:
+        try:
+            return _book(event=event, **booking)
+        except _EventChanged as changed:
+            # Its price or language split changed between reading it and locking
+            # it: decide again from the row as it is now.
+            try:
+                return _book(event=changed.event, **booking)
+            except _EventChanged:
+                raise ValidationError(
+                    _("This event was just changed: please try again.")
+                ) from None
+    except IntegrityError:
+        # They already hold a ticket (looked up only now: the one-active-ticket
+        # rule is the database's, so the common case, a new booking, skips it).
+        existing = _active_ticket(event, user)
+        if existing is None:
+            raise
+        if by_email_only:
+            _resend_link(existing)
         return existing, False
+    except (ValidationError, SoldOut):
+        # Whoever already holds a ticket gets it back, bookable or not.
+        existing = None if by_email_only else _active_ticket(event, user)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _active_ticket(event: Event, user) -> Ticket | None:
+    return Ticket.objects.active().filter(event=event, user=user).first()
+
+
+class _EventChanged(Exception):
+    def __init__(self, event: Event):
+        self.event = event
+
+
+def _resend_link(ticket: Ticket) -> None:
+    """Email an existing ticket's link again, at most every RESEND_SECONDS."""
+    if cache.add(f"tickets:resend:{ticket.pk}", 1, RESEND_SECONDS):
+        notifications.notify_ticket_confirmed(ticket)
+
+
+@transaction.atomic
+def _book(
+    *,
+    event: Event,
+    user,
+    payment_method: str | None,
+    attendee_name: str,
+    attendee_email: str,
+    waitlist_entry: WaitingListEntry | None,
+    side: str,
+    walk_in: bool,
+    by_email_only: bool,
+) -> tuple[Ticket | None, bool]:
+    # --- Before the lock: who books, how they pay, and the rows that only matter
+    # if the booking commits (checked again, or guarded by a constraint, below).
+    # By email only, an existing ticket is looked for first: its link is sent again
+    # after the same checks as a new booking's. Else the insert finds it (above).
+    existing = _active_ticket(event, user) if by_email_only else None
     if not event.is_bookable:
         raise ValidationError(_("This event is not open for booking."))
     if payment_method is None:
@@ -97,71 +173,102 @@ def ticket_book(
         # events. The seat is held for online payment instead; the ticket page the
         # owner reaches from the email says why.
         payment_method = PaymentMethod.ONLINE
+    if waitlist_entry is None:
+        # The profile's side (a query) before the lock; someone whose profile and
+        # request settle none gets the emptier side, counted under it.
+        side = side_wanted(event, user, side)
 
+    ticket, inserted = None, False
+    if existing is None and (user.is_active or not by_email_only):
+        now = timezone.now()
+        ticket = Ticket(
+            event=event,
+            user=user,
+            attendee_name=attendee_name or user.name,
+            attendee_email=(attendee_email or user.email).lower(),
+            payment_method=payment_method,
+            side=side,
+            holder_confirmed_at=None if by_email_only else now,
+        )
+        if payment_method == PaymentMethod.ONLINE:
+            ticket.status = TicketStatus.PENDING_PAYMENT
+            ticket.hold_expires_at = now + timedelta(
+                minutes=settings.TICKET_HOLD_MINUTES
+            )
+        else:
+            ticket.status = TicketStatus.CONFIRMED
+            if payment_method == PaymentMethod.DOOR:
+                ticket.amount_due = event.price
+        # The ticket, its audit entry and its email's task are written in this
+        # transaction: if the seat is refused below, all three vanish. The ticket
+        # goes in before the lock whenever its side is settled (the one person one
+        # ticket rule is the database's); the seat count under the lock leaves it out.
+        if waitlist_entry is None and (side or not event.is_language_split):
+            ticket.save(force_insert=True)
+            inserted = True
+        audit_record(
+            action="ticket.booked",
+            actor=user,
+            target=ticket,
+            changes={
+                "status": [None, ticket.status],
+                "payment_method": payment_method,
+                "by_email_only": by_email_only,
+            },
+        )
+        if ticket.status == TicketStatus.CONFIRMED or by_email_only:
+            notifications.notify_ticket_confirmed(ticket)
+
+    # --- Under the event lock: the seat decision (and the insert, if not made).
+    locked = lock_event(event)
+    if not locked.is_bookable:
+        raise ValidationError(_("This event is not open for booking."))
+    if _terms(locked) != _terms(event):
+        raise _EventChanged(locked)
     entry = None
     if waitlist_entry is not None:
         entry = WaitingListEntry.objects.select_for_update().get(pk=waitlist_entry.pk)
         if (
-            entry.event_id != event.pk
+            entry.event_id != locked.pk
             or entry.user_id != user.pk
             or not entry.offer_is_open
         ):
             raise ValidationError(_("This offer has expired."))
+    held = held_now(
+        event=locked, exclude_offer=entry, exclude_ticket=ticket if inserted else None
+    )
     if entry is not None and entry.side:
         side = entry.side  # the seat was kept on this side
-    else:
-        side = side_choose(event, user, side)
-    if seat_room(event, side, exclude_offer=entry) <= 0:
-        raise sold_out(event, side)
+    elif entry is not None or (locked.is_language_split and not side):
+        side = side_choose(locked, user if entry else None, side, held=held)
+    if room_for_side(event=locked, held=held, side=side) <= 0:
+        raise sold_out(locked, side)
     if by_email_only and not user.is_active:
         # Booking into it would put a seat and a no-show record on an account staff
         # switched off; refusing would tell the booker it exists and is switched off.
         audit_record(
             action="ticket.booking_withheld",
             target=user,
-            changes={"event": str(event.pk), "reason": "account_inactive"},
+            changes={"event": str(locked.pk), "reason": "account_inactive"},
         )
         return None, False
     if existing is not None:  # by_email_only: send its link to the address again
-        if cache.add(f"tickets:resend:{existing.pk}", 1, RESEND_SECONDS):
-            notifications.notify_ticket_confirmed(existing)
+        _resend_link(existing)
         return existing, False
 
-    now = timezone.now()
-    ticket = Ticket(
-        event=event,
-        user=user,
-        attendee_name=attendee_name or user.name,
-        attendee_email=(attendee_email or user.email).lower(),
-        payment_method=payment_method,
-        side=side,
-        holder_confirmed_at=None if by_email_only else now,
-    )
-    if payment_method == PaymentMethod.ONLINE:
-        ticket.status = TicketStatus.PENDING_PAYMENT
-        ticket.hold_expires_at = now + timedelta(minutes=settings.TICKET_HOLD_MINUTES)
-    else:
-        ticket.status = TicketStatus.CONFIRMED
-        if payment_method == PaymentMethod.DOOR:
-            ticket.amount_due = event.price
-    ticket.save()
+    if not inserted:
+        ticket.side = side
+        ticket.save(force_insert=True)
     if entry is not None:
         entry.status = WaitlistStatus.BOOKED
         entry.ticket = ticket
         entry.save(update_fields=["status", "ticket", "updated_at"])
-    audit_record(
-        action="ticket.booked",
-        actor=user,
-        target=ticket,
-        changes={
-            "status": [None, ticket.status],
-            "payment_method": payment_method,
-            "by_email_only": by_email_only,
-        },
-    )
-    if ticket.status == TicketStatus.CONFIRMED or by_email_only:
-        notifications.notify_ticket_confirmed(ticket)
     return ticket, True
+
+
+def _terms(event: Event) -> tuple:
+    """What a booking decided from before the lock: price and language split."""
+    return (event.price, event.seats_es_native, event.seats_en_native)
 
 
 def ticket_holder_confirm(*, ticket: Ticket) -> Ticket:

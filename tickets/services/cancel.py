@@ -81,15 +81,22 @@ def ticket_cancel_by_holder(*, ticket: Ticket, actor=None) -> Ticket:
     return ticket_cancel(ticket=ticket, actor=actor)
 
 
-def tickets_expire_stale(*, now=None) -> int:
+def tickets_expire_stale(*, now=None, event=None, user=None) -> int:
     """Mark unpaid tickets whose hold ran out as expired. Returns how many.
 
     Each freed seat goes to the waiting list; pending online payments for the
-    ticket are cancelled with the provider (outside any lock).
+    ticket are cancelled with the provider (outside any lock). `event` and `user`
+    narrow it to one person's hold, so booking again right after a hold ran out
+    gives a fresh ticket, not the stale one back (the job runs every minute).
     """
     now = now or timezone.now()
     expired: list[Ticket] = []
-    for ticket_id in Ticket.objects.stale_pending(now).values_list("pk", flat=True):
+    stale = Ticket.objects.stale_pending(now)
+    if event is not None:
+        stale = stale.filter(event=event)
+    if user is not None:
+        stale = stale.filter(user=user)
+    for ticket_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
             # Conditional update: a payment confirmed meanwhile is not expired.
             updated = (

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,28 +89,73 @@ def _refusal(outcome: str, ticket: Ticket | None, event: Event) -> CheckinResult
     return CheckinResult(outcome=outcome, message=message, ticket=ticket)
 
 
+def _one(queryset) -> Ticket | None:
+    # No ORDER BY (first() would add one): a code names at most one ticket.
+    return next(iter(queryset.order_by()[:1]), None)
+
+
+def _lock_ticket(queryset) -> Ticket | None:
+    """The ticket row locked, with its event and who checked it in (for the answer
+    and the audit label), those two unlocked: one statement."""
+    return _one(
+        queryset.select_for_update(of=("self",)).select_related(
+            "event", "checked_in_by"
+        )
+    )
+
+
 @transaction.atomic
 def ticket_check_in(
-    *, code: str, event: Event, actor, cash: str = CheckinCash.RECEIVED
+    *,
+    code: str,
+    actor,
+    event: Event | None = None,
+    event_id=None,
+    cash: str = CheckinCash.ASK,
 ) -> CheckinResult:
-    """Check a ticket in at `event`'s door. Locks the ticket row (a pay-at-the-door
-    ticket's event first), so a ticket scanned twice at once is checked in (and its
-    cash recorded) once.
+    """Check a ticket in at the door of `event` (or of the event with `event_id`:
+    a scanner then costs no event query; neither: the ticket's own event). A ticket
+    for another event is refused; an `event_id` of no event raises
+    Event.DoesNotExist. Locks the ticket row (a pay-at-the-door ticket's event
+    first), so a ticket scanned twice at once is checked in, and its cash recorded,
+    once.
 
     For a pay-at-the-door ticket with money due, `cash` says what happened to it:
-    ASK checks nothing in and answers CASH_DUE with the amount (the door asks the
-    volunteer first); RECEIVED records it as cash through
-    payments.services.payment_record_cash (once per ticket; receipt after commit);
-    UNPAID lets the person in owing it (payments.services.payment_record_unpaid, no
-    cash, no receipt). Every attempt is audited.
+    ASK (the default) checks nothing in and answers CASH_DUE with the amount, so
+    nothing is recorded before the money is in hand; RECEIVED records it as cash
+    through payments.services.payment_record_cash (once per ticket; receipt after
+    commit); UNPAID lets the person in owing it (payments.services.
+    payment_record_unpaid, no cash, no receipt). Every attempt is audited.
     """
     normalized = normalize_ticket_code(code)
-    found = (
-        Ticket.objects.filter(code=normalized)
-        .only("pk", "event_id", "payment_method")
-        .first()
+    wanted_id = str(event.pk if event is not None else event_id or "")
+    # Most tickets take no cash at the door: only their row is competed for, so
+    # they are found and locked in one statement, and scans of different tickets
+    # never wait for each other.
+    ticket = _lock_ticket(
+        Ticket.objects.filter(code=normalized).exclude(
+            payment_method=PaymentMethod.DOOR
+        )
     )
-    if found is None:
+    if ticket is None:
+        # Not found, or paid at the door: cash may change hands, so the ticket's
+        # event is locked first (found through the code in the same statement), as
+        # the cash-up and the undo lock it, and the cash lands wholly before or
+        # after a closing cash-up. Lock order event, then ticket (tickets.services.
+        # seats).
+        own_event = Ticket.objects.filter(code=normalized).values("event_id")[:1]
+        locked = list(
+            Event.objects.select_for_update()
+            .filter(pk=Subquery(own_event))
+            .values_list("pk", flat=True)
+        )
+        if locked:
+            ticket = _lock_ticket(Ticket.objects.filter(code=normalized))
+    if ticket is not None and (not wanted_id or str(ticket.event_id) == wanted_id):
+        event = ticket.event
+    elif event is None and wanted_id:
+        event = Event.objects.get(pk=wanted_id)
+    if ticket is None:
         audit_record(
             action="ticket.checkin_refused",
             actor=actor,
@@ -117,19 +163,6 @@ def ticket_check_in(
             changes={"outcome": CheckinOutcome.NOT_FOUND, "code": normalized[:32]},
         )
         return _refusal(CheckinOutcome.NOT_FOUND, None, event)
-    if found.payment_method == PaymentMethod.DOOR:
-        # Cash may change hands: the event first, as the cash-up and the undo lock
-        # it, so the cash lands wholly before or after a closing cash-up.
-        lock_event(Event(pk=found.event_id))
-    # Otherwise only the ticket row is competed for: two phones scanning one code
-    # queue here, scans of different tickets never wait for each other (an event
-    # lock made every scan of the night wait in one line). The event and who
-    # checked in come along for the audit label and the answer, unlocked.
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("event", "checked_in_by")
-        .get(pk=found.pk)
-    )
     outcome = None
     if ticket.event_id != event.pk:
         outcome = CheckinOutcome.WRONG_EVENT
@@ -230,15 +263,16 @@ def ticket_check_in_undo(
     received, or admitted, not paid) is cancelled through
     payments.services.payment_void_cash, so the cash-up no longer expects it.
     Audited (`ticket.checkin_undone`)."""
-    normalized = normalize_ticket_code(code)
-    found = Ticket.objects.filter(code=normalized, event=event).only("pk").first()
-    if found is None:
-        raise CheckinUndoRefused(_("No check-in of yours to undo."), code="not_yours")
     lock_event(event)
-    ticket = Ticket.objects.select_for_update().get(pk=found.pk)
+    ticket = _one(
+        Ticket.objects.select_for_update().filter(
+            code=normalize_ticket_code(code), event=event
+        )
+    )
     actor_id = getattr(actor, "pk", None)
     if (
-        ticket.status != TicketStatus.CHECKED_IN
+        ticket is None
+        or ticket.status != TicketStatus.CHECKED_IN
         or actor_id is None
         or ticket.checked_in_by_id != actor_id
     ):

@@ -1,18 +1,30 @@
-"""Shared pieces of the seat services: the event-row lock, the seats a side may
-take, the side a person books on, and the sold-out error.
+"""Shared pieces of the seat services: the event-row lock, the count of seats held
+under it, the seats a side may take, the side a person books on, and the sold-out
+error.
 
 Seats are counted from ticket rows (never a counter that can drift). Every write
-that competes for seats locks the event row first, so two bookings for the last
-seat serialise: on PostgreSQL through SELECT … FOR UPDATE, on SQLite because a
-write transaction takes the database lock at BEGIN (transaction_mode IMMEDIATE).
-Lock order is always event, then ticket, then waiting-list entry: no deadlocks.
+that competes for seats locks the event row before it counts, so two bookings for
+the last seat serialise: on PostgreSQL through SELECT … FOR NO KEY UPDATE, on
+SQLite because a write transaction takes the database lock at BEGIN
+(transaction_mode IMMEDIATE). A booking inserts its own new ticket before it takes
+the lock (nobody else sees it before the commit) and leaves it out of the count.
+Lock order is always event, then existing ticket, then waiting-list entry: no
+deadlocks.
 """
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
 from spanglish.errors import ConflictError
-from tickets.models import Side, TicketStatus
+from tickets.models import (
+    Side,
+    Ticket,
+    TicketStatus,
+    WaitingListEntry,
+    WaitlistStatus,
+)
 from tickets.selectors import held_by_side, room_for_side, side_for_user
 
 ENDED_STATUSES = (TicketStatus.CANCELLED, TicketStatus.REFUNDED, TicketStatus.EXPIRED)
@@ -26,7 +38,66 @@ class SoldOut(ConflictError):
 
 
 def lock_event(event: Event) -> Event:
-    return Event.objects.select_for_update().get(pk=event.pk)
+    """The event row, locked until the transaction ends: every seat write takes it.
+
+    FOR NO KEY UPDATE (what PostgreSQL's own UPDATE of the row's other columns
+    takes), not FOR UPDATE: it serialises the seat writers just the same and waits
+    for anyone editing the event, but not the rows that merely point at the event
+    (a new ticket or waiting-list entry: their foreign-key check takes FOR KEY
+    SHARE when they commit)."""
+    return Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+
+
+# What selectors.held_by_side counts (TicketQuerySet.holding_seats() and
+# WaitingListEntryQuerySet.open_offers(), per side), as one plain statement: every
+# booking runs it under the event lock, where building the ORM's union of two
+# grouped querysets cost a dozen times its CPU. tests/test_booking_path.py checks
+# that both count the same.
+HELD_SQL = """
+    SELECT side, COUNT(*) FROM tickets_ticket
+    WHERE event_id = %(event)s AND (%(ticket)s IS NULL OR id <> %(ticket)s)
+      AND (status IN (%(confirmed)s, %(checked_in)s)
+           OR (status = %(pending)s AND hold_expires_at > %(now)s))
+    GROUP BY side
+    UNION ALL
+    SELECT side, COUNT(*) FROM tickets_waitinglistentry
+    WHERE event_id = %(event)s AND (%(offer)s IS NULL OR id <> %(offer)s)
+      AND status = %(offered)s AND offer_expires_at > %(now)s
+    GROUP BY side
+"""
+
+
+def held_now(
+    *,
+    event: Event,
+    exclude_offer: WaitingListEntry | None = None,
+    exclude_ticket: Ticket | None = None,
+) -> dict[str, int]:
+    """Seats held per side ("es", "en", "" for none) by tickets and open offers,
+    leaving out one ticket (a booking's own, inserted before the lock) or one
+    offer (the one being taken up). For use under the event lock: HELD_SQL."""
+
+    def db(field, value):  # the value as this database stores it (UUID, datetime)
+        return None if value is None else field.get_db_prep_value(value, connection)
+
+    uuid_field = Ticket._meta.pk
+    now = db(Ticket._meta.get_field("hold_expires_at"), timezone.now())
+    params = {
+        "event": db(uuid_field, event.pk),
+        "ticket": db(uuid_field, getattr(exclude_ticket, "pk", None)),
+        "offer": db(uuid_field, getattr(exclude_offer, "pk", None)),
+        "confirmed": TicketStatus.CONFIRMED.value,
+        "checked_in": TicketStatus.CHECKED_IN.value,
+        "pending": TicketStatus.PENDING_PAYMENT.value,
+        "offered": WaitlistStatus.OFFERED.value,
+        "now": now,
+    }
+    held = {Side.ES.value: 0, Side.EN.value: 0, "": 0}
+    with connection.cursor() as cursor:
+        cursor.execute(HELD_SQL, params)
+        for side, n in cursor.fetchall():
+            held[side] = held.get(side, 0) + n
+    return held
 
 
 def seat_room(event: Event, side: str, *, exclude_offer=None) -> int:
@@ -35,21 +106,30 @@ def seat_room(event: Event, side: str, *, exclude_offer=None) -> int:
     return room_for_side(event=event, held=held, side=side)
 
 
-def side_choose(event: Event, user, requested: str = "") -> str:
-    """The side a person books on at a split event ("" when not split).
-
-    Native in exactly one of Spanish and English: that side (the profile wins over
-    a requested side). Native in both, neither, or no profile: the side they asked
-    for; when they asked for none, the side with more seats left (Spanish on a tie).
-    """
+def side_wanted(event: Event, user, requested: str = "") -> str:
+    """The side a person's profile or request settles at a split event ("" when
+    neither does, or the event is not split): native in exactly one of Spanish and
+    English, that side (the profile wins over a requested side); else the side they
+    asked for."""
     if not event.is_language_split:
         return ""
     side = side_for_user(user) if user is not None else ""  # None: a newcomer
     if side:
         return side
-    if requested in Side.values:
-        return requested
-    held = held_by_side(event=event)
+    return requested if requested in Side.values else ""
+
+
+def side_choose(
+    event: Event, user, requested: str = "", *, held: dict[str, int] | None = None
+) -> str:
+    """The side a person books on at a split event ("" when not split): the side
+    their profile or request settles (side_wanted); when neither, the side with
+    more seats left (Spanish on a tie), from `held` when the caller counted them."""
+    side = side_wanted(event, user, requested)
+    if side or not event.is_language_split:
+        return side
+    if held is None:
+        held = held_by_side(event=event)
     es = room_for_side(event=event, held=held, side=Side.ES)
     en = room_for_side(event=event, held=held, side=Side.EN)
     return Side.EN if en > es else Side.ES

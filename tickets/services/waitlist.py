@@ -1,5 +1,5 @@
-"""The waiting list: joining a sold-out event, offering freed seats in turn, and
-ending offers nobody took in time."""
+"""The waiting list: joining a sold-out event, leaving it, offering freed seats in
+turn, and ending offers nobody took in time."""
 
 from datetime import timedelta
 
@@ -67,6 +67,12 @@ def waitlist_join(
         status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
     ).first()
     if existing is not None:
+        # Joined by typing the address again: its owner may have lost the email
+        # with the link to leave; sent again as for a ticket, at most so often.
+        if by_email_only and cache.add(
+            f"tickets:waitlist-joined:{existing.pk}", 1, RESEND_SECONDS
+        ):
+            notifications.notify_waitlist_joined(existing)
         return existing, False
     side = side_choose(event, user, side)
     if seat_room(event, side) > 0:
@@ -83,6 +89,41 @@ def waitlist_join(
         email=(email or user.email).lower(),
     )
     audit_record(action="waitlist.joined", actor=user, target=entry)
+    notifications.notify_waitlist_joined(entry)
+    return entry, True
+
+
+OPEN_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+@transaction.atomic
+def waitlist_leave(
+    *, entry: WaitingListEntry, actor=None, via: str = ""
+) -> tuple[WaitingListEntry, bool]:
+    """Take a person off an event's waiting list. Locks the event row (an offer
+    holds a seat), then the entry.
+
+    Returns (entry, left). Idempotent: an entry no longer waiting or offered
+    (left already, booked, expired) comes back unchanged with False. A seat kept
+    for this person's offer goes to the next person waiting, whose offer email
+    goes out after commit. `via` says where from ("event_page", "email_link"),
+    for the audit trail; `actor` is the signed-in person, if any.
+    """
+    event = lock_event(entry.event)
+    entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status not in OPEN_STATUSES:
+        return entry, False
+    previous = entry.status
+    entry.status = WaitlistStatus.CANCELLED
+    entry.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="waitlist.left",
+        actor=actor,
+        target=entry,
+        changes={"status": [previous, WaitlistStatus.CANCELLED], "via": via},
+    )
+    if previous == WaitlistStatus.OFFERED:
+        waitlist_offer_next(event=event)
     return entry, True
 
 

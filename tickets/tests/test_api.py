@@ -140,7 +140,12 @@ def test_checkin_endpoint_results(auth_client, volunteer, member):
     )
     assert wrong.json()["outcome"] == "wrong_event"
     ok = client.post(
-        "/api/tickets/checkin", {"code": ticket.code, "event": str(ticket.event.pk)}
+        "/api/tickets/checkin",
+        {
+            "code": ticket.code,
+            "event": str(ticket.event.pk),
+            "payment": "cash_received",
+        },
     )
     assert ok.json()["ok"] and ok.json()["collect"] == "5.00"
     again = client.post("/api/tickets/checkin/", {"code": ticket.code})

@@ -309,7 +309,10 @@ def test_the_owner_gets_the_link_by_email_and_it_opens_the_ticket(
     ticket = Ticket.objects.get(event=event)
     assert ticket.status == TicketStatus.PENDING_PAYMENT
     [message] = mailoutbox
-    assert "pay online to keep it" in message.body
+    # Unpaid: the email says so and carries no QR code (tickets/ticket_state.py).
+    assert "Payment pending" in message.subject
+    assert "Pay €5.00 online to confirm it" in message.body
+    assert not message.attachments
     assert manage_path(ticket) in message.body
     other_browser = client.__class__()
     assert other_browser.get(manage_path(ticket)).url == ticket.get_absolute_url()

@@ -58,12 +58,22 @@ def test_door_payment_is_collected_once(volunteer):
         payment_method=PaymentMethod.DOOR,
         amount_due=Decimal("8"),
     )
-    result = services.ticket_check_in(
+    asked = services.ticket_check_in(
         code=ticket.code, event=ticket.event, actor=volunteer
+    )
+    assert asked.outcome == services.CheckinOutcome.CASH_DUE  # nothing recorded yet
+    result = services.ticket_check_in(
+        code=ticket.code,
+        event=ticket.event,
+        actor=volunteer,
+        cash=services.CheckinCash.RECEIVED,
     )
     assert result.collect == Decimal("8")
     again = services.ticket_check_in(
-        code=ticket.code, event=ticket.event, actor=volunteer
+        code=ticket.code,
+        event=ticket.event,
+        actor=volunteer,
+        cash=services.CheckinCash.RECEIVED,
     )
     assert not again.ok and again.collect == 0
     ticket.refresh_from_db()
