@@ -54,14 +54,25 @@ def iter_xlsx(title: str, header: list, rows: Iterable[list]) -> Iterator[bytes]
     # Sheet titles: at most 31 characters, none of []:*?/\
     safe_title = "".join(c for c in str(title) if c not in "[]:*?/\\")[:31]
     sheet = workbook.create_sheet(title=safe_title or "Sheet")
-    sheet.append(_safe(header))
+    sheet.append(_xlsx_cells(header))
     for row in rows:
-        sheet.append(_safe(row))
+        sheet.append(_xlsx_cells(row))
     with tempfile.TemporaryFile() as tmp:
         workbook.save(tmp)
         tmp.seek(0)
         while chunk := tmp.read(64 * 1024):
             yield chunk
+
+
+def _xlsx_cells(row: Iterable) -> list:
+    """_safe, and without the control characters XML (so XLSX) cannot hold: a
+    name typed with one would otherwise stop the whole file mid-stream."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [
+        ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+        for cell in _safe(row)
+    ]
 
 
 def _in_language(language: str, chunks: Iterator) -> Iterator:

@@ -487,3 +487,17 @@ def test_webhooks_are_not_rate_limited(client):
     )
     assert response.status_code == 403
     assert "RateLimit" not in response
+
+
+def test_a_name_with_control_characters_does_not_break_spreadsheets(
+    auth_client, member, organizer
+):
+    # Found by `make fuzz`: a member set such a name through the API, and the
+    # members report's XLSX stopped mid-stream (XML cannot hold them).
+    assert (
+        auth_client(member).patch("/api/auth/me", {"name": "Ana\x07 Bell"}).status_code
+        == 200
+    )
+    response = auth_client(organizer).get("/api/reports/members.xlsx")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"PK")
