@@ -13,11 +13,10 @@ out: first-scan p99 ≤ 1.5 × the ceiling's p99, first-scan throughput ≥ 40 %
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from bench import server
+from bench import load, server
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
@@ -35,7 +34,7 @@ RPS_TARGET = 0.40  # × the ceiling's requests/s
 
 # Each wrk thread takes every THREADS-th line of the codes file (its own share), so no
 # code is sent twice unless the list runs out (then it starts over: a repeated scan,
-# counted as unexpected when `expect` says first scans). done() prints one JSON line.
+# counted as unexpected when `expect` says first scans). WRK_RESULT_LUA's done() prints one JSON line.
 LUA = r"""
 local threads = {}
 local codes, index = {}, 0
@@ -77,18 +76,6 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local bad, sample = 0, ""
-  for _, t in ipairs(threads) do
-    bad = bad + t:get("unexpected")
-    sample = sample .. (t:get("first_unexpected") or "")
-  end
-  local e = summary.errors
-  io.write("WRK-RESULT " .. string.format(
-    '{"requests":%d,"seconds":%f,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"unexpected":%d,"sample":"%s"}',
-    summary.requests, summary.duration / 1e6, latency:percentile(50),
-    latency:percentile(99), e.connect + e.read + e.write + e.timeout, bad, sample) .. "\n")
-end
 """
 
 
@@ -127,43 +114,14 @@ def _script(
         ]
     )
     script = directory / f"script-{len(list(directory.iterdir()))}.lua"
-    script.write_text(prelude + "\n" + LUA)
+    script.write_text(prelude + "\n" + LUA + load.WRK_RESULT_LUA)
     return script
 
 
 def _wrk(base: str, script: Path, seconds: int) -> dict:
-    out = subprocess.run(  # noqa: S603
-        [
-            "wrk",
-            "-t",
-            str(THREADS),
-            "-c",
-            str(CONCURRENCY),
-            "-d",
-            f"{seconds}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(script),
-            base,
-        ],
-        capture_output=True,
-        text=True,
+    return load.run_wrk_script(
+        base, script, seconds=seconds, threads=THREADS, concurrency=CONCURRENCY
     )
-    line = next(
-        (x for x in out.stdout.splitlines() if x.startswith("WRK-RESULT ")), None
-    )
-    if out.returncode or line is None:
-        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
-    raw = json.loads(line.removeprefix("WRK-RESULT "))
-    return {
-        "requests": raw["requests"],
-        "rps": raw["requests"] / raw["seconds"] if raw["seconds"] else 0.0,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "errors": raw["socket_errors"] + raw["unexpected"],
-        "sample": raw["sample"],
-    }
 
 
 def _measure(base: str, scripts: tuple[Path, Path]) -> dict:

@@ -274,11 +274,28 @@ def _one(item):
         conn.close()
 
 
+# The last words of every wrk script here: one "WRK-RESULT {json}" line that
+# run_wrk_script reads (socket errors and unexpected answers counted per thread).
+WRK_RESULT_LUA = r"""
+function done(summary, latency, requests)
+  local bad, sample = 0, ""
+  for _, t in ipairs(threads) do
+    bad = bad + t:get("unexpected")
+    sample = sample .. (t:get("first_unexpected") or "")
+  end
+  local e = summary.errors
+  io.write("WRK-RESULT " .. string.format(
+    '{"requests":%d,"seconds":%f,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"unexpected":%d,"sample":"%s"}',
+    summary.requests, summary.duration / 1e6, latency:percentile(50),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, bad, sample) .. "\n")
+end
+"""
+
 # Each wrk thread takes every NTHREADS-th line of the items file ("<Authorization
 # header value>\t<body>"), so no item is sent twice unless the list runs out (then it
 # starts over, and the repeat counts as unexpected when it gets another answer). A
 # response other than EXPECT_STATUS, or without EXPECT_BODY, counts as unexpected.
-# done() prints one JSON line.
+# WRK_RESULT_LUA's done() reports.
 _WRK_EACH_LUA = r"""
 local threads = {}
 local items, index = {}, 0
@@ -317,18 +334,6 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local bad, sample = 0, ""
-  for _, t in ipairs(threads) do
-    bad = bad + t:get("unexpected")
-    sample = sample .. (t:get("first_unexpected") or "")
-  end
-  local e = summary.errors
-  io.write("WRK-RESULT " .. string.format(
-    '{"requests":%d,"seconds":%f,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"unexpected":%d,"sample":"%s"}',
-    summary.requests, summary.duration / 1e6, latency:percentile(50),
-    latency:percentile(99), e.connect + e.read + e.write + e.timeout, bad, sample) .. "\n")
-end
 """
 
 
@@ -379,25 +384,39 @@ def wrk_each(
         )
         script = os.path.join(tmp, "each.lua")
         with open(script, "w") as f:
-            f.write(prelude + "\n" + _WRK_EACH_LUA)
-        out = subprocess.run(  # noqa: S603
-            [
-                "wrk",
-                "-t",
-                str(threads),
-                "-c",
-                str(concurrency),
-                "-d",
-                f"{seconds}s",
-                "--timeout",
-                "30s",
-                "-s",
-                script,
-                base,
-            ],
-            capture_output=True,
-            text=True,
-        )
+            f.write(prelude + "\n" + _WRK_EACH_LUA + WRK_RESULT_LUA)
+        return {
+            **run_wrk_script(
+                base, script, seconds=seconds, threads=threads, concurrency=concurrency
+            ),
+            "tool": "wrk",
+        }
+
+
+def run_wrk_script(
+    base: str, script, *, seconds: int, threads: int = 2, concurrency: int = 16
+) -> dict:
+    """Run wrk with a Lua script that prints one "WRK-RESULT {json}" line at the end
+    (the scripts of wrk_each and bench_scans do) and read that line: requests, rps,
+    p50_ms, p99_ms, errors and sample. Raises RuntimeError when wrk fails."""
+    out = subprocess.run(  # noqa: S603
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+    )
     line = next(
         (x for x in out.stdout.splitlines() if x.startswith("WRK-RESULT ")), None
     )
@@ -411,5 +430,4 @@ def wrk_each(
         "p99_ms": raw["p99_us"] / 1000,
         "errors": raw["socket_errors"] + raw["unexpected"],
         "sample": raw["sample"],
-        "tool": "wrk",
     }
