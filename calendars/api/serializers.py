@@ -3,8 +3,13 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSettings
-from calendars.validators import FORBIDDEN_LABEL_CHARS, MAX_LABEL_LENGTH
-from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField, trimmed_pattern
+from calendars.validators import LABEL_CHARS, MAX_LABEL_LENGTH
+from spanglish.api.fields import (
+    STRICT_FIELD_MAPPING,
+    StrictCharField,
+    character_class,
+    trimmed_pattern,
+)
 from spanglish.api.serializers import StrictInputMixin
 
 APPEARANCE = [
@@ -24,15 +29,11 @@ APPEARANCE = [
 ]
 
 
-# What the model's validators ask, as far as a pattern can say it: colours exactly;
-# labels without the characters refused and without control characters (the
-# server also refuses other unprintable ones, which a pattern cannot list).
+# What the model's validators ask, as patterns: colours exactly; labels of the
+# allowed characters (calendars.validators.LABEL_CHARS), up to the length limit.
 COLOUR_PATTERN = trimmed_pattern("(?:#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}))?")
-_FORBIDDEN = "".join(
-    "\\" + ch if ch in "\\[]^-" else ch for ch in sorted(FORBIDDEN_LABEL_CHARS)
-)
 LABEL_PATTERN = trimmed_pattern(
-    rf"[^{_FORBIDDEN}\x00-\x1f\x7f-\x9f]{{0,{MAX_LABEL_LENGTH}}}"
+    f"{character_class(LABEL_CHARS)}{{0,{MAX_LABEL_LENGTH}}}"
 )
 APPEARANCE_KWARGS = {
     **{

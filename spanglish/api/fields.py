@@ -12,6 +12,29 @@ STRIPPED_WHITESPACE = (
 )
 
 
+def character_class(chars) -> str:
+    """A regular-expression class matching exactly `chars`, as ranges, written
+    with escapes that Python and ECMAScript (OpenAPI's patterns) read alike."""
+    codes = sorted(ord(ch) for ch in chars)
+    runs, start = [], None
+    for i, code in enumerate(codes):
+        if start is None:
+            start = code
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            runs.append((start, code))
+            start = None
+
+    def one(code: int) -> str:
+        ch = chr(code)
+        if ch.isascii() and (ch.isalnum() or ch == " "):
+            return ch
+        return f"\\u{code:04x}"
+
+    return (
+        "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in runs) + "]"
+    )
+
+
 def trimmed_pattern(core: str) -> str:
     """A request pattern for `core` with the whitespace DRF trims around it."""
     return rf"^{STRIPPED_WHITESPACE}*(?:{core}){STRIPPED_WHITESPACE}*$"
