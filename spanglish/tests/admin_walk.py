@@ -165,11 +165,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 def _tokens(text: str):
     """Words, leaving out what is not prose: addresses, paths, dotted codes
-    (audit actions such as ticket.booked), snake_case ids and acronyms."""
+    (audit actions such as ticket.booked), snake_case ids, acronyms, and letters
+    mixed with digits (a UUID's "3add9f…" is not the word "add")."""
     for raw in text.split():
         chunk = raw.strip("()[]{}«»“”\"'.,;:!?¿¡…·|/")
         # "<unknown>": a placeholder a library stored as data, not interface.
         if not chunk or any(c in chunk for c in "@/._=:#<>") or chunk.isupper():
+            continue
+        if any(c.isdigit() for c in chunk) and any(c.isalpha() for c in chunk):
             continue
         yield from _WORD.findall(chunk)
 
