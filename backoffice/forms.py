@@ -56,8 +56,23 @@ class ReportForm(forms.Form):
             return None
 
 
-class SalesReportForm(ReportForm):
+class PeriodReportForm(ReportForm):
+    """A report over a period; the admin first offers this month so far."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To (included)"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("start", today.replace(day=1))
+            self.initial.setdefault("end", today)
+
+
+class SalesReportForm(PeriodReportForm):
     key = "sales"
+    field_order = ["event", "start", "end", "detail", "format"]
     event = forms.ModelChoiceField(
         label=_("Event"),
         queryset=Event.objects.all(),
@@ -65,8 +80,6 @@ class SalesReportForm(ReportForm):
         empty_label=_("All events"),
         help_text=_("Leave empty for every event in the period."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To (included)"), required=False, widget=DateInput())
     detail = forms.ChoiceField(
         label=_("Lines"),
         choices=[
@@ -92,10 +105,6 @@ class SalesReportForm(ReportForm):
                 for event in latest
             ),
         ]
-        if not self.is_bound:
-            today = timezone.localdate()
-            self.initial.setdefault("start", today.replace(day=1))
-            self.initial.setdefault("end", today)
 
     def clean(self):
         data = super().clean()
@@ -112,18 +121,9 @@ class SalesReportForm(ReportForm):
         )
 
 
-class PassesReportForm(ReportForm):
+class PassesReportForm(PeriodReportForm):
     key = "passes"
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To (included)"), required=False, widget=DateInput())
     format = _format_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            today = timezone.localdate()
-            self.initial.setdefault("start", today.replace(day=1))
-            self.initial.setdefault("end", today)
 
     def clean(self):
         data = super().clean()

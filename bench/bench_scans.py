@@ -34,16 +34,10 @@ RPS_TARGET = 0.40  # × the ceiling's requests/s
 
 # Each wrk thread takes every THREADS-th line of the codes file (its own share), so no
 # code is sent twice unless the list runs out (then it starts over: a repeated scan,
-# counted as unexpected when `expect` says first scans). WRK_RESULT_LUA's done() prints one JSON line.
+# counted as unexpected when `expect` says first scans). The threads are registered
+# by bench.load.WRK_THREADS_LUA and reported by its WRK_RESULT_LUA.
 LUA = r"""
-local threads = {}
 local codes, index = {}, 0
-unexpected = 0 -- a global: done() reads it from each thread
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
 
 function init(args)
   local n = 0
@@ -114,7 +108,7 @@ def _script(
         ]
     )
     script = directory / f"script-{len(list(directory.iterdir()))}.lua"
-    script.write_text(prelude + "\n" + LUA + load.WRK_RESULT_LUA)
+    script.write_text(prelude + load.WRK_THREADS_LUA + LUA + load.WRK_RESULT_LUA)
     return script
 
 

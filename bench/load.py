@@ -274,6 +274,19 @@ def _one(item):
         conn.close()
 
 
+# The first words of every wrk script here (after its settings): each thread is
+# registered, with its id (0, 1, …) and its count of unexpected answers, which the
+# script's response() keeps.
+WRK_THREADS_LUA = r"""
+local threads = {}
+unexpected = 0 -- a global: done() reads it from each thread
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+"""
+
 # The last words of every wrk script here: one "WRK-RESULT {json}" line that
 # run_wrk_script reads (socket errors and unexpected answers counted per thread).
 WRK_RESULT_LUA = r"""
@@ -297,14 +310,7 @@ end
 # response other than EXPECT_STATUS, or without EXPECT_BODY, counts as unexpected.
 # WRK_RESULT_LUA's done() reports.
 _WRK_EACH_LUA = r"""
-local threads = {}
 local items, index = {}, 0
-unexpected = 0 -- a global: done() reads it from each thread
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
 
 function init(args)
   local n = 0
@@ -384,7 +390,7 @@ def wrk_each(
         )
         script = os.path.join(tmp, "each.lua")
         with open(script, "w") as f:
-            f.write(prelude + "\n" + _WRK_EACH_LUA + WRK_RESULT_LUA)
+            f.write(prelude + WRK_THREADS_LUA + _WRK_EACH_LUA + WRK_RESULT_LUA)
         return {
             **run_wrk_script(
                 base, script, seconds=seconds, threads=threads, concurrency=concurrency

@@ -58,7 +58,9 @@ def browser():
         browser.close()
 
 
-def _new_page(browser, live_server, **context_options):
+def new_page(browser, live_server, **context_options):
+    """A new browser context and its page on the live server, with the
+    console's errors collected in `page.csp_errors`."""
     context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -73,14 +75,14 @@ def _new_page(browser, live_server, **context_options):
 
 @pytest.fixture
 def page(browser, live_server):
-    context, page = _new_page(browser, live_server, locale="en-GB")
+    context, page = new_page(browser, live_server, locale="en-GB")
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context, page = _new_page(
+    context, page = new_page(
         browser,
         live_server,
         viewport=PHONE,

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
-from e2e.conftest import csp_violations
+from e2e.conftest import csp_violations, new_page
 from spanglish.tests.admin_walk import admin_pages, build_admin_objects, english_hits
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,14 +28,7 @@ def _text(page) -> str:
 
 @pytest.fixture
 def spanish_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="es-ES")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = live_server.url
-    page.csp_errors = errors = []
-    page.on(
-        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
-    )
+    context, page = new_page(browser, live_server, locale="es-ES")
     yield page
     context.close()
 

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from playwright.sync_api import expect
 
 from calendars.embed import WIDGET_WIDTH, event_widget_height, iframe_html
+from e2e.conftest import new_page
 from events.models import EventStatus, SeriesFrequency
 from events.services import event_image_upload, series_create
 from events.tests.factories import EventFactory
@@ -77,21 +78,10 @@ def _serve_uploads(page):
     page.route(f"**{django_settings.MEDIA_URL}**", fulfil)
 
 
-def _new_page(browser, live_server, *, viewport, lang, tz="Europe/Madrid", **extra):
+def _open(browser, live_server, *, viewport, lang, tz="Europe/Madrid", **extra):
     locale = "es-ES" if lang == "es" else "en-GB"
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport=viewport,
-        locale=locale,
-        timezone_id=tz,
-        **extra,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = live_server.url
-    page.csp_errors = errors = []
-    page.on(
-        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+    context, page = new_page(
+        browser, live_server, viewport=viewport, locale=locale, timezone_id=tz, **extra
     )
     _serve_uploads(page)
     return context, page
@@ -102,7 +92,7 @@ def open_page(browser, live_server):
     contexts = []
 
     def make(**kwargs):
-        context, page = _new_page(browser, live_server, **kwargs)
+        context, page = _open(browser, live_server, **kwargs)
         contexts.append(context)
         return page
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import _new_page, csp_violations
+from e2e.conftest import csp_violations, new_page
 from e2e.test_tickets import book_free_ticket
 from events.tests.factories import EventFactory
 from tickets.models import TicketStatus
@@ -20,7 +20,7 @@ def test_visitor_books_through_a_page_another_visitor_cached(
     browser, live_server, page, shot, lang
 ):
     event = EventFactory(title_en="Tapas night", title_es="Noche de tapas", capacity=9)
-    other_context, other = _new_page(browser, live_server, locale="en-GB")
+    other_context, other = new_page(browser, live_server, locale="en-GB")
     first = other.goto(f"/{lang}/events/{event.slug}/")
     assert first.headers.get("x-page-cache") == "shared"
     other_context.close()

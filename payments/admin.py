@@ -93,6 +93,20 @@ class RefundInline(admin.TabularInline):
         return False
 
 
+# A payment's change page shows these to every staff member, read-only; the
+# technical fields follow for admins only.
+PAYMENT_SHOWN_FIELDS = [
+    "paid_for",
+    "event",
+    "provider",
+    "amount_display",
+    "refunded_display",
+    "status_badge",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Payment)
 class PaymentAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     list_display = [
@@ -112,18 +126,7 @@ class PaymentAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "paid_for",
-                    "event",
-                    "provider",
-                    "amount_display",
-                    "refunded_display",
-                    "status_badge",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
+            {"fields": PAYMENT_SHOWN_FIELDS},
         ),
         (_("Needs attention"), {"fields": ["flagged", "flag_reason"]}),
     ]
@@ -136,17 +139,7 @@ class PaymentAdmin(TechnicalDetailsMixin, admin.ModelAdmin):
         "checkout_url",
         "raw_display",
     ]
-    readonly_fields = [
-        "paid_for",
-        "event",
-        "provider",
-        "amount_display",
-        "refunded_display",
-        "status_badge",
-        "created_at",
-        "updated_at",
-        *technical_fields,
-    ]
+    readonly_fields = [*PAYMENT_SHOWN_FIELDS, *technical_fields]
     inlines = [RefundInline, PaymentNotificationInline]
     actions = ["refund_action"]
     change_list_template = "admin/payments/payment/change_list.html"

@@ -46,15 +46,23 @@ class Entry:
     payment_id: str
 
 
-def _payment(row: dict) -> Entry:
+def _entry(row: dict, **own) -> Entry:
+    # What payments and refunds read alike; `own` is the rest.
     return Entry(
         when=row["created_at"],
-        is_refund=False,
         event_id=str(row["event_id"] or ""),
         kind=row["payable_kind"],
         provider=row["provider"],
         currency=row["currency"],
         amount=row["amount"],
+        **own,
+    )
+
+
+def _payment(row: dict) -> Entry:
+    return _entry(
+        row,
+        is_refund=False,
         fee=payment_fee(provider=row["provider"], fee_details=row["fee_details"]),
         reference=row["provider_reference"],
         payment_id=str(row["pk"]),
@@ -62,14 +70,9 @@ def _payment(row: dict) -> Entry:
 
 
 def _refund(row: dict) -> Entry:
-    return Entry(
-        when=row["created_at"],
+    return _entry(
+        row,
         is_refund=True,
-        event_id=str(row["event_id"] or ""),
-        kind=row["payable_kind"],
-        provider=row["provider"],
-        currency=row["currency"],
-        amount=row["amount"],
         fee=None,
         reference=row["provider_refund_id"] or row["provider_reference"],
         payment_id=str(row["payment_id"]),

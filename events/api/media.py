@@ -38,12 +38,26 @@ class VariantSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class MediaSerializer(serializers.ModelSerializer):
+class ImageURLsSerializer(serializers.Serializer):
+    """An image's URLs, absolute: the clean original and its resized variants."""
+
+    url = serializers.SerializerMethodField()
+    variants = serializers.SerializerMethodField()
+    variants_ready = serializers.BooleanField(read_only=True)
+
+    def get_url(self, media) -> str:
+        return _absolute(self.context.get("request"), media.url)
+
+    @extend_schema_field(VariantSerializer(many=True))
+    def get_variants(self, media) -> list[dict]:
+        return _variants(self.context.get("request"), media)
+
+
+class MediaSerializer(ImageURLsSerializer, serializers.ModelSerializer):
     """A stored image: its URL (the clean original) and its resized variants.
     `variants` is empty until the background worker has made them
     (`variants_ready` says which)."""
 
-    url = serializers.SerializerMethodField()
     # The event the image belongs to (events.EventImage), or null.
     event = serializers.UUIDField(
         source="event_image.event_id",
@@ -51,8 +65,6 @@ class MediaSerializer(serializers.ModelSerializer):
         allow_null=True,
         label=capfirst(gettext_lazy("event")),  # as a model field's label
     )
-    variants = serializers.SerializerMethodField()
-    variants_ready = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Media
@@ -76,22 +88,12 @@ class MediaSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_url(self, media) -> str:
-        return _absolute(self.context.get("request"), media.url)
 
-    @extend_schema_field(VariantSerializer(many=True))
-    def get_variants(self, media) -> list[dict]:
-        return _variants(self.context.get("request"), media)
-
-
-class BannerSerializer(serializers.ModelSerializer):
+class BannerSerializer(ImageURLsSerializer, serializers.ModelSerializer):
     """An event's banner: the clean original, its resized variants (empty until the
     worker has made them) and its alt text (`alt` in the request's language)."""
 
-    url = serializers.SerializerMethodField()
     alt = serializers.CharField(read_only=True)
-    variants = serializers.SerializerMethodField()
-    variants_ready = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Media
@@ -108,13 +110,6 @@ class BannerSerializer(serializers.ModelSerializer):
             "variants",
         ]
         read_only_fields = fields
-
-    def get_url(self, media) -> str:
-        return _absolute(self.context.get("request"), media.url)
-
-    @extend_schema_field(VariantSerializer(many=True))
-    def get_variants(self, media) -> list[dict]:
-        return _variants(self.context.get("request"), media)
 
 
 def _variants(request, media) -> list[dict]:

@@ -90,10 +90,10 @@ def event_cancel(*, event: Event, actor=None) -> Event:
     return event_update(event=event, status=EventStatus.CANCELLED, actor=actor)
 
 
-# What a copy keeps: text in both languages, place, price, seats and their split by
-# language, banner. Not its tickets, series, status, or anything apps above
-# events keep about it (widget settings, stats).
-DUPLICATED_FIELDS = (
+# An event's content: text in both languages, place, price and seats. A series
+# gives it to each session (events.services.series.SESSION_FIELDS); a copy of an
+# event keeps it.
+CONTENT_FIELDS = (
     "title_es",
     "title_en",
     "description_es",
@@ -104,10 +104,11 @@ DUPLICATED_FIELDS = (
     "price",
     "currency",
     "capacity",
-    "seats_es_native",
-    "seats_en_native",
-    "banner",
 )
+# What a copy keeps: the content, the seats' split by language and the banner. Not
+# its tickets, series, status, or anything apps above events keep about it (widget
+# settings, stats).
+DUPLICATED_FIELDS = (*CONTENT_FIELDS, "seats_es_native", "seats_en_native", "banner")
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from community.audit import audit_record
 from events.models import Event, EventSeries, EventStatus
 from events.recurrence import occurrence_times, series_local_today, series_occurrences
 from events.services.events import (
+    CONTENT_FIELDS,
     event_delete,
     event_update,
     unique_event_slug,
@@ -26,18 +27,7 @@ HORIZON = timedelta(weeks=12)
 MOVE_WINDOW = timedelta(days=3)
 
 # Copied from the series onto each session it generates or updates.
-SESSION_FIELDS = (
-    "title_es",
-    "title_en",
-    "description_es",
-    "description_en",
-    "venue_name",
-    "venue_address",
-    "map_url",
-    "price",
-    "currency",
-    "capacity",
-)
+SESSION_FIELDS = CONTENT_FIELDS
 # Changes of these fields change which dates/times the sessions have.
 RULE_FIELDS = {
     "frequency",
