@@ -41,8 +41,12 @@ def _tonight_with_sales(organizer):
         seats_en_native=6,
     )
     payments = []
+    # Sales dated from the event's start, not from now: the chart ends on the
+    # event's day, which is yesterday for an event that began before midnight.
     for day, side in enumerate([Side.ES, Side.ES, Side.EN, Side.EN, Side.EN]):
-        payment = online_paid(event, "12.50", when=now - timedelta(days=5 - day))
+        payment = online_paid(
+            event, "12.50", when=event.starts_at - timedelta(days=5 - day)
+        )
         ticket = event.tickets.get(pk=payment.payable_id)
         ticket.side = side
         ticket.save(update_fields=["side"])
@@ -90,7 +94,7 @@ def _check_card(page, event, *, revenue, language):
     expect(card.locator(".bo-side-es strong")).to_have_text("2")
     expect(card.locator(".bo-side-en strong")).to_have_text("3")
     # A bar a day from the first sale still standing (the refunded one is gone)
-    # to today.
+    # to the event's day.
     expect(card.locator("svg.bo-chart rect")).to_have_count(5)
     return card
 
