@@ -191,6 +191,14 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests get a file too, not Django's in-memory default: the browser tests' live
+    # server answers from several threads, and with an in-memory database they all
+    # share the test's one connection, which SQLite refuses to have used from two
+    # threads at once ("bad parameter or other API misuse"). A file gives each
+    # thread its own connection, as in production.
+    _db.setdefault("TEST", {}).setdefault(
+        "NAME", str(VAR_DIR / "test-spanglish.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://spanglish")}
