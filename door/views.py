@@ -272,7 +272,7 @@ DOOR_STATIC = (
     "door/checkin.js",
     "door/scanner.js",
     # The camera's QR decoder for browsers without BarcodeDetector (scanner.js).
-    "door/vendor/zxing-browser-0.2.1/zxing-browser.min.js",
+    "door/vendor/jsqr-1.4.0/jsQR.js",
     "door/door.css",
     "door/icon.svg",
 )
