@@ -25,12 +25,11 @@ import logging
 import os
 import secrets
 import socket
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
@@ -182,9 +181,7 @@ def email_delivery_refuse(*, log: EmailLog, error: LinkUnavailable) -> None:
     """Mark `log` failed without sending: its link cannot be made."""
     log.status = EmailStatus.FAILED
     log.error = f"Not sent: {error}."
-    if not _despite_brief_locks(
-        lambda: _ours(log).update(status=log.status, error=log.error, lease_until=None)
-    ):
+    if not _ours(log).update(status=log.status, error=log.error, lease_until=None):
         _lost(log, "refused")
         return
     logger.warning("email %s not sent: %s", log.pk, error)
@@ -206,9 +203,7 @@ def email_delivery_failed(*, log: EmailLog, error: Exception, link: str = "") ->
     log.error = text[:2000]
     final = log.attempts >= max_attempts()
     log.status = EmailStatus.FAILED if final else EmailStatus.QUEUED
-    if not _despite_brief_locks(
-        lambda: _ours(log).update(status=log.status, error=log.error, lease_until=None)
-    ):
+    if not _ours(log).update(status=log.status, error=log.error, lease_until=None):
         _lost(log, "failed attempt")
         return False
     if final:
@@ -216,21 +211,6 @@ def email_delivery_failed(*, log: EmailLog, error: Exception, link: str = "") ->
         return False
     logger.warning("email %s attempt %s failed: %s", log.pk, log.attempts, log.error)
     return True
-
-
-def _despite_brief_locks(write, *, attempts: int = 6):
-    """Run `write`, retrying while SQLite reports the table locked by another
-    connection's short transaction (a shared-cache database fails at once instead
-    of waiting out the busy timeout). The email has already gone when "sent" is
-    written: losing that write would leave it "sending", to be sent again once
-    its lease runs out."""
-    for attempt in range(attempts):
-        try:
-            return write()
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * 2**attempt)
 
 
 def email_delivery_sent(*, log: EmailLog) -> None:
@@ -245,12 +225,9 @@ def email_delivery_sent(*, log: EmailLog) -> None:
         | Q(status=EmailStatus.QUEUED),
         pk=log.pk,
     )
-    updated = _despite_brief_locks(
-        lambda: rows.update(
-            status=EmailStatus.SENT, sent_at=now, error="", lease_until=None
-        )
-    )
-    if not updated:
+    if not rows.update(
+        status=EmailStatus.SENT, sent_at=now, error="", lease_until=None
+    ):
         _lost(log, "sent")
         return
     log.status, log.sent_at, log.error, log.lease_until = (

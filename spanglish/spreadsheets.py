@@ -49,14 +49,15 @@ def iter_csv(header: list, rows: Iterable[list]) -> Iterator[str]:
 def iter_xlsx(title: str, header: list, rows: Iterable[list]) -> Iterator[bytes]:
     """openpyxl's write-only mode writes rows to a temporary file as they come."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     # Sheet titles: at most 31 characters, none of []:*?/\
     safe_title = "".join(c for c in str(title) if c not in "[]:*?/\\")[:31]
     sheet = workbook.create_sheet(title=safe_title or "Sheet")
-    sheet.append(_xlsx_cells(header))
+    sheet.append(_xlsx_cells(header, ILLEGAL_CHARACTERS_RE))
     for row in rows:
-        sheet.append(_xlsx_cells(row))
+        sheet.append(_xlsx_cells(row, ILLEGAL_CHARACTERS_RE))
     with tempfile.TemporaryFile() as tmp:
         workbook.save(tmp)
         tmp.seek(0)
@@ -64,14 +65,12 @@ def iter_xlsx(title: str, header: list, rows: Iterable[list]) -> Iterator[bytes]
             yield chunk
 
 
-def _xlsx_cells(row: Iterable) -> list:
-    """_safe, and without the control characters XML (so XLSX) cannot hold: a
-    name typed with one would otherwise stop the whole file mid-stream."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+def _xlsx_cells(row: Iterable, illegal) -> list:
+    """_safe, and without the control characters XML (so XLSX) cannot hold
+    (`illegal`, openpyxl's pattern): a name typed with one would otherwise stop the
+    whole file mid-stream."""
     return [
-        ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
-        for cell in _safe(row)
+        illegal.sub("", cell) if isinstance(cell, str) else cell for cell in _safe(row)
     ]
 
 

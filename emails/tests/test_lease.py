@@ -430,8 +430,8 @@ def test_claim_skips_a_row_another_worker_is_claiming_without_waiting():
 def test_two_workers_racing_send_once_on_any_database(watching):
     logs = [_log(n) for n in range(3)]
     results, errors = _race([log.pk for log in logs])
-    # SQLite's shared-cache test database may refuse a claim as "locked": that
-    # worker sends nothing, which is the point.
+    # A claim SQLite refuses as "locked" (its busy wait ran out) sends nothing,
+    # which is the point.
     assert all("locked" in e for e in errors)
     assert len(mail.outbox) == len(logs)
     assert set(EmailLog.objects.values_list("status", flat=True)) == {"sent"}
