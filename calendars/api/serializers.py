@@ -6,6 +6,7 @@ from calendars.models import CalendarFeedToken, EventWidgetSettings, WidgetSetti
 from calendars.validators import LABEL_CHARS, MAX_LABEL_LENGTH
 from spanglish.api.fields import (
     STRICT_FIELD_MAPPING,
+    DateTimeField,
     StrictCharField,
     character_class,
     trimmed_pattern,
@@ -68,7 +69,7 @@ class WidgetSettingsSerializer(StrictInputMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     language = _language_field()
     # Null until the defaults are first saved.
-    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = WidgetSettings
@@ -83,7 +84,7 @@ class EventWidgetSettingsSerializer(StrictInputMixin, serializers.ModelSerialize
     serializer_field_mapping = STRICT_FIELD_MAPPING
     language = _language_field()
     # Null until the event's overrides are first saved.
-    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = EventWidgetSettings

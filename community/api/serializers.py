@@ -27,6 +27,7 @@ from community.sessions import (
 )
 from spanglish.api.deprecation import deprecated
 from spanglish.api.fields import (
+    DateTimeField,
     StrictBooleanField,
     StrictCharField,
     StrictEmailField,
@@ -146,7 +147,7 @@ class HistoryPaymentSerializer(serializers.Serializer):
     currency = StrictCharField()
     status = StrictCharField()
     refunded_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class HistoryTicketSerializer(serializers.Serializer):
@@ -154,12 +155,12 @@ class HistoryTicketSerializer(serializers.Serializer):
     event = serializers.UUIDField(source="event.pk")
     event_id = deprecated(serializers.UUIDField(source="event.pk"), replacement="event")
     event_title = StrictCharField(source="event.title")
-    event_starts_at = serializers.DateTimeField(source="event.starts_at")
+    event_starts_at = DateTimeField(source="event.starts_at")
     status = StrictCharField()
     payment_method = StrictCharField()
     attended = serializers.SerializerMethodField()
-    checked_in_at = serializers.DateTimeField(source="checkin_at", allow_null=True)
-    booked_at = serializers.DateTimeField(source="created_at")
+    checked_in_at = DateTimeField(source="checkin_at", allow_null=True)
+    booked_at = DateTimeField(source="created_at")
     payments = HistoryPaymentSerializer(many=True, source="history_payments")
 
     no_show = serializers.BooleanField(source="is_no_show")

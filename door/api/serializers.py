@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from spanglish.api.fields import DateTimeField
 from spanglish.api.serializers import InputSerializer
 
 
 class SyncItemSerializer(InputSerializer):
     code = serializers.CharField(max_length=64)
-    checked_in_at = serializers.DateTimeField()
+    checked_in_at = DateTimeField()
     device_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     client_id = serializers.CharField(max_length=64)
     cash = serializers.ChoiceField(
@@ -30,7 +31,7 @@ class SyncAnswerSerializer(serializers.Serializer):
     ok = serializers.BooleanField(help_text="True: this check-in admitted the person.")
     message = serializers.CharField()
     name = serializers.CharField()
-    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_in_at = DateTimeField(allow_null=True)
     checked_in_by = serializers.CharField()
     replayed = serializers.BooleanField(
         help_text="True: this client_id was synced before; nothing changed."
@@ -53,18 +54,18 @@ class ManifestTicketSerializer(serializers.Serializer):
         help_text='`collect` in the language of the request, e.g. "15,00 €"; '
         "empty when nothing is to collect."
     )
-    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_in_at = DateTimeField(allow_null=True)
     checked_in_by = serializers.CharField()
 
 
 class ManifestEventSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     title = serializers.CharField()
-    starts_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
     currency = serializers.CharField()
 
 
 class ManifestSerializer(serializers.Serializer):
     event = ManifestEventSerializer()
     tickets = ManifestTicketSerializer(many=True)
-    generated_at = serializers.DateTimeField()
+    generated_at = DateTimeField()

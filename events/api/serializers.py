@@ -9,7 +9,7 @@ from events.api.media import BannerSerializer
 from events.models import Event, EventStatus
 from media.models import Media
 from spanglish import currency
-from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
+from spanglish.api.fields import STRICT_FIELD_MAPPING, DateTimeField, StrictCharField
 from spanglish.api.serializers import QueryParamsSerializer, StrictInputMixin
 from spanglish.i18n import active_language, translated
 
@@ -211,6 +211,6 @@ class EventWriteSerializer(
 
 
 class EventFilterSerializer(QueryParamsSerializer):
-    starts_after = serializers.DateTimeField(required=False)
-    starts_before = serializers.DateTimeField(required=False)
+    starts_after = DateTimeField(required=False)
+    starts_before = DateTimeField(required=False)
     status = serializers.ChoiceField(choices=EventStatus.choices, required=False)

@@ -21,7 +21,7 @@ from events.api.serializers import (
 )
 from events.models import EventSeries
 from events.series_selectors import series_list_for, series_upcoming_sessions
-from spanglish.api.fields import STRICT_FIELD_MAPPING, StrictCharField
+from spanglish.api.fields import STRICT_FIELD_MAPPING, DateTimeField, StrictCharField
 from spanglish.api.permissions import IsOrganizer, ReadOnlyOrOrganizer
 from spanglish.api.serializers import InputSerializer, StrictInputMixin
 
@@ -42,8 +42,8 @@ class SeriesSessionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     slug = StrictCharField()
     occurrence_date = serializers.DateField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     status = StrictCharField()
     seats_left = serializers.IntegerField()
     is_detached = serializers.BooleanField()
@@ -56,9 +56,7 @@ class SeriesSerializer(SiteUrlMixin, serializers.ModelSerializer):
     title = StrictCharField(read_only=True)
     description = StrictCharField(read_only=True)
     duration_minutes = serializers.SerializerMethodField()
-    next_starts_at = serializers.DateTimeField(
-        read_only=True, default=None, allow_null=True
-    )
+    next_starts_at = DateTimeField(read_only=True, default=None, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

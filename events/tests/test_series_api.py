@@ -1,4 +1,4 @@
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -143,3 +143,18 @@ def test_list_query_count_is_fixed(api_client, django_assert_max_num_queries):
         make_series(slug=f"s{n}")
     with django_assert_max_num_queries(2):
         assert api_client.get("/api/series").status_code == 200
+
+
+def test_a_session_begun_centuries_ago_still_reads_as_rfc3339(auth_client, organizer):
+    # Found by `make fuzz`: a session from 1667 that runs until next week is the
+    # series' next one, and Madrid's offset that year (-00:14:44) has seconds,
+    # which RFC 3339 cannot write: the answer gives it in UTC.
+    series = make_series(count=1, session_status=EventStatus.PUBLISHED)
+    session = series.sessions.get()
+    start = datetime(1667, 8, 21, 18, 44, tzinfo=UTC)
+    session.starts_at, session.ends_at = start, timezone.now() + timedelta(days=7)
+    session.save(update_fields=["starts_at", "ends_at"])
+
+    body = auth_client(organizer).get(f"/api/series/{series.pk}").json()
+
+    assert body["next_starts_at"] == "1667-08-21T18:44:00Z"

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from passes.models import Pass, PassProduct, PassUse
 from payments.models import ONLINE_PROVIDER_CHOICES
 from spanglish.api.deprecation import deprecated
+from spanglish.api.fields import DateTimeField
 from spanglish.api.serializers import InputSerializer, QueryParamsSerializer
 
 
@@ -29,11 +30,9 @@ class PassProductSerializer(serializers.ModelSerializer):
 class PassUseSerializer(serializers.ModelSerializer):
     event = serializers.UUIDField(source="event_id", read_only=True)
     event_title = serializers.CharField(source="event.title", read_only=True)
-    event_starts_at = serializers.DateTimeField(
-        source="event.starts_at", read_only=True
-    )
+    event_starts_at = DateTimeField(source="event.starts_at", read_only=True)
     starts_at = deprecated(
-        serializers.DateTimeField(source="event.starts_at", read_only=True),
+        DateTimeField(source="event.starts_at", read_only=True),
         replacement="event_starts_at",
     )
     ticket = serializers.UUIDField(source="ticket_id", read_only=True)
