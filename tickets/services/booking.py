@@ -25,6 +25,7 @@ from tickets.services.seats import (
     SoldOut,
     held_now,
     lock_event,
+    lock_event_counting_held,
     seat_room,
     side_choose,
     side_wanted,
@@ -220,7 +221,13 @@ def _book(
             notifications.notify_ticket_confirmed(ticket)
 
     # --- Under the event lock: the seat decision (and the insert, if not made).
-    locked = lock_event(event)
+    if waitlist_entry is None:
+        # The lock and the count in one round trip: see lock_event_counting_held.
+        locked, held = lock_event_counting_held(
+            event, exclude_ticket=ticket if inserted else None
+        )
+    else:
+        locked, held = lock_event(event), None
     if not locked.is_bookable:
         raise ValidationError(_("This event is not open for booking."))
     if _terms(locked) != _terms(event):
@@ -234,9 +241,12 @@ def _book(
             or not entry.offer_is_open
         ):
             raise ValidationError(_("This offer has expired."))
-    held = held_now(
-        event=locked, exclude_offer=entry, exclude_ticket=ticket if inserted else None
-    )
+        # The offer is locked before the count leaves its seat out.
+        held = held_now(
+            event=locked,
+            exclude_offer=entry,
+            exclude_ticket=ticket if inserted else None,
+        )
     if entry is not None and entry.side:
         side = entry.side  # the seat was kept on this side
     elif entry is not None or (locked.is_language_split and not side):

@@ -12,6 +12,8 @@ Lock order is always event, then existing ticket, then waiting-list entry: no
 deadlocks.
 """
 
+import functools
+
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,28 +78,102 @@ def held_now(
     """Seats held per side ("es", "en", "" for none) by tickets and open offers,
     leaving out one ticket (a booking's own, inserted before the lock) or one
     offer (the one being taken up). For use under the event lock: HELD_SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HELD_SQL,
+            _held_params(
+                event, exclude_offer=exclude_offer, exclude_ticket=exclude_ticket
+            ),
+        )
+        return _held(cursor.fetchall())
 
-    def db(field, value):  # the value as this database stores it (UUID, datetime)
-        return None if value is None else field.get_db_prep_value(value, connection)
 
+def _db(field, value):  # the value as this database stores it (UUID, datetime)
+    return None if value is None else field.get_db_prep_value(value, connection)
+
+
+def _held_params(event, *, exclude_offer=None, exclude_ticket=None) -> dict:
     uuid_field = Ticket._meta.pk
-    now = db(Ticket._meta.get_field("hold_expires_at"), timezone.now())
-    params = {
-        "event": db(uuid_field, event.pk),
-        "ticket": db(uuid_field, getattr(exclude_ticket, "pk", None)),
-        "offer": db(uuid_field, getattr(exclude_offer, "pk", None)),
+    return {
+        "event": _db(uuid_field, event.pk),
+        "ticket": _db(uuid_field, getattr(exclude_ticket, "pk", None)),
+        "offer": _db(uuid_field, getattr(exclude_offer, "pk", None)),
         "confirmed": TicketStatus.CONFIRMED.value,
         "checked_in": TicketStatus.CHECKED_IN.value,
         "pending": TicketStatus.PENDING_PAYMENT.value,
         "offered": WaitlistStatus.OFFERED.value,
-        "now": now,
+        "now": _db(Ticket._meta.get_field("hold_expires_at"), timezone.now()),
     }
+
+
+def _held(rows) -> dict[str, int]:
     held = {Side.ES.value: 0, Side.EN.value: 0, "": 0}
-    with connection.cursor() as cursor:
-        cursor.execute(HELD_SQL, params)
-        for side, n in cursor.fetchall():
-            held[side] = held.get(side, 0) + n
+    for side, n in rows:
+        held[side] = held.get(side, 0) + n
     return held
+
+
+def lock_event_counting_held(
+    event: Event, *, exclude_ticket: Ticket | None = None
+) -> tuple[Event, dict[str, int]]:
+    """lock_event, then held_now: the locked event and the seats held on it.
+
+    On PostgreSQL both statements go to the server in one round trip (psycopg's
+    pipeline mode). A booking holds the event lock from the moment it is granted
+    until its commit, so every pause of the holder's thread between its statements
+    stops every other booking of the event: under load that thread waits for a
+    core, and for its worker's GIL, before it can send the count. The count is
+    still a statement of its own, run after the lock is granted, so in READ
+    COMMITTED its snapshot sees every seat the previous holder committed
+    (tests/test_booking_concurrency.py)."""
+    if connection.vendor != "postgresql":
+        locked = lock_event(event)
+        return locked, held_now(event=locked, exclude_ticket=exclude_ticket)
+    params = _held_params(event, exclude_ticket=exclude_ticket)
+    connection.ensure_connection()
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as lock,
+        connection.cursor() as count,
+        connection.connection.pipeline(),
+    ):
+        lock.execute(_lock_event_sql(), [_db(Event._meta.pk, event.pk)])
+        count.execute(HELD_SQL, params)
+        row = lock.fetchone()
+        rows = count.fetchall()
+    if row is None:
+        raise Event.DoesNotExist("Event matching query does not exist.")
+    return _event_from_row(row), _held(rows)
+
+
+@functools.cache  # PostgreSQL's only (see lock_event_counting_held)
+def _lock_event_sql() -> str:
+    """lock_event's statement: every column of the event, FOR NO KEY UPDATE."""
+    quote = connection.ops.quote_name
+    meta = Event._meta
+    columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+    return (
+        # Names from the model, quoted; the id is a parameter.
+        f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s FOR NO KEY UPDATE"
+    )
+
+
+def _event_from_row(row) -> Event:
+    """An Event from a row of _lock_event_sql, converted as the ORM converts it."""
+    meta = Event._meta
+    values = []
+    for field, value in zip(meta.concrete_fields, row, strict=True):
+        column = field.get_col(meta.db_table)
+        for convert in [
+            *connection.ops.get_db_converters(column),
+            *field.get_db_converters(connection),
+        ]:
+            value = convert(value, column, connection)
+        values.append(value)
+    return Event.from_db(
+        connection.alias, [f.attname for f in meta.concrete_fields], values
+    )
 
 
 def seat_room(event: Event, side: str, *, exclude_offer=None) -> int:

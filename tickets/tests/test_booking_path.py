@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from community.models import AuditLog
 from community.tests.factories import UserFactory
 from emails.models import EmailLog, EmailStatus
-from events.models import EventStatus
+from events.models import Event, EventStatus
 from events.tests.factories import EventFactory
 from tickets import services
 from tickets.models import (
@@ -29,7 +29,7 @@ from tickets.models import (
     WaitlistStatus,
 )
 from tickets.selectors import held_by_side
-from tickets.services.seats import held_now
+from tickets.services.seats import held_now, lock_event_counting_held
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,25 @@ def test_the_count_under_the_lock_agrees_with_the_selectors_in_every_state():
                 event=event, exclude_ticket=ticket, exclude_offer=entry
             ) == held_by_side(event=event, exclude_ticket=ticket, exclude_offer=entry)
     assert held_now(event=event, exclude_ticket=held_ticket)[held_ticket.side] == 3
+
+
+def test_the_lock_sent_with_the_count_reads_the_event_and_seats_as_the_orm_does():
+    event = EventFactory(
+        capacity=100, seats_es_native=20, seats_en_native=20, price=Decimal("12.50")
+    )
+    held_ticket, _offer = _every_seat_state(event, EventFactory())
+
+    with transaction.atomic():
+        locked, held = lock_event_counting_held(event, exclude_ticket=held_ticket)
+
+    assert held == held_now(event=event, exclude_ticket=held_ticket)
+    assert held[held_ticket.side] == 3
+    fields = [f.attname for f in Event._meta.concrete_fields]
+    fresh = Event.objects.get(pk=event.pk)
+    assert [getattr(locked, f) for f in fields] == [getattr(fresh, f) for f in fields]
+    assert locked.price == Decimal("12.50") and locked.is_bookable
+    with pytest.raises(Event.DoesNotExist), transaction.atomic():
+        lock_event_counting_held(EventFactory.build())
 
 
 @pytest.mark.django_db(transaction=True)  # the worker reads what was committed
