@@ -135,10 +135,12 @@ def lock_event_counting_held(
         connection.wrap_database_errors,
         connection.cursor() as lock,
         connection.cursor() as count,
-        connection.connection.pipeline(),
     ):
-        lock.execute(_lock_event_sql(), [_db(Event._meta.pk, event.pk)])
-        count.execute(HELD_SQL, params)
+        # Leaving the pipeline sends both statements and a Sync, and waits for
+        # both results: reading a result inside it would cost a second round trip.
+        with connection.connection.pipeline():
+            lock.execute(_lock_event_sql(), [_db(Event._meta.pk, event.pk)])
+            count.execute(HELD_SQL, params)
         row = lock.fetchone()
         rows = count.fetchall()
     if row is None:
