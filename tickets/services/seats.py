@@ -125,7 +125,8 @@ def lock_event_counting_held(
     core, and for its worker's GIL, before it can send the count. The count is
     still a statement of its own, run after the lock is granted, so in READ
     COMMITTED its snapshot sees every seat the previous holder committed
-    (tests/test_booking_concurrency.py)."""
+    (tests/test_booking_concurrency.py). Its clock is read before the lock is
+    awaited: a hold that runs out meanwhile still counts, the safe side."""
     if connection.vendor != "postgresql":
         locked = lock_event(event)
         return locked, held_now(event=locked, exclude_ticket=exclude_ticket)
