@@ -227,7 +227,7 @@ def _book(
             event, exclude_ticket=ticket if inserted else None
         )
     else:
-        locked, held = lock_event(event), None
+        locked = lock_event(event)  # the count waits for the offer's lock, below
     if not locked.is_bookable:
         raise ValidationError(_("This event is not open for booking."))
     if _terms(locked) != _terms(event):
@@ -241,7 +241,6 @@ def _book(
             or not entry.offer_is_open
         ):
             raise ValidationError(_("This offer has expired."))
-        # The offer is locked before the count leaves its seat out.
         held = held_now(
             event=locked,
             exclude_offer=entry,
