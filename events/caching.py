@@ -55,9 +55,10 @@ def _new_version() -> None:
 def public_cache_bump(*, using: str = "default", **_signal_kwargs) -> None:
     """Invalidate every cached public fragment (signal receiver; safe anywhere).
 
-    Bumped now and again after commit: a page rendered from the old rows while the
-    transaction was still open must not be kept under the new version."""
-    _new_version()
+    Bumped once the change has committed (at once outside a transaction), never
+    before: a page rendered from the old rows while the transaction was still open
+    must not be kept under the new version. A bump inside the transaction as well
+    would only add a Redis round trip under a booking's event lock."""
     transaction.on_commit(_new_version, using=using)
 
 

@@ -83,11 +83,14 @@ def test_event_with_a_banner_shares_a_jpeg_variant(
     assert tags["og:image:alt"] == "Us"
 
 
-def test_renaming_an_event_gives_its_picture_a_new_url(client, organizer):
+def test_renaming_an_event_gives_its_picture_a_new_url(
+    client, organizer, django_capture_on_commit_callbacks
+):
     event = EventFactory(title_en="Old name")
     page = url("events:detail", slug=event.slug)
     before = share_tags(client.get(page).text)["og:image"]
-    services.event_update(event=event, title_en="New name", actor=organizer)
+    with django_capture_on_commit_callbacks(execute=True):  # as its commit does
+        services.event_update(event=event, title_en="New name", actor=organizer)
     after = share_tags(client.get(page).text)["og:image"]
     assert before != after
 
