@@ -19,16 +19,14 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # On SIGTERM (deploy, scale-in) finish in-flight requests for up to this long.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
-# One queue for every worker: a worker takes a connection only when one of its
-# threads is free (worker_connections = threads) and closes it after the answer
-# (keepalive 0), so waiting requests queue in the kernel's accept queue and go to
-# whichever thread frees first. A kept-alive connection stays with the worker that
-# accepted it: under load 16 busy connections were seen on 2 of 5 workers, 7 or 8
-# each, queueing behind 2 threads while the others idled, and the door scans' p99
-# was 2-3 x their median (bench/NOTES.md, "One queue for all workers"). nginx opens
-# a connection per request instead, which costs microseconds on loopback or a LAN.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 0))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
+# A gthread worker accepts while it holds fewer connections than this, free thread
+# or not, and a kept-alive connection stays with it: under saturation busy
+# connections pile onto a few workers. GUNICORN_WORKER_CONNECTIONS equal to the
+# threads (with GUNICORN_KEEPALIVE=0) gives one queue for all workers instead; it
+# was measured and not made the default (bench/NOTES.md, "One queue for all
+# workers: tried, not kept").
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 1000))
 # Recycle workers now and then so slow leaks never matter.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))

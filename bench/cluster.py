@@ -66,6 +66,7 @@ http {{
     scgi_temp_path {tmp}/scgi;
     upstream spanglish {{
 {servers}
+        keepalive 16;
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -73,6 +74,7 @@ http {{
         location / {{
             proxy_pass http://spanglish;
             proxy_http_version 1.1;
+            proxy_set_header Connection "";
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
