@@ -58,7 +58,7 @@ def public_cache_bump(*, using: str = "default", **_signal_kwargs) -> None:
     Bumped once the change has committed (at once outside a transaction), never
     before: a page rendered from the old rows while the transaction was still open
     must not be kept under the new version. A bump inside the transaction as well
-    would only add a Redis round trip under a booking's event lock."""
+    retired nothing the one after commit does not, for one more Redis round trip."""
     transaction.on_commit(_new_version, using=using)
 
 
