@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from community.audit import audit_record
 from community.models import AuditLog, Role
 from events.models import Event
 from events.tests.factories import EventFactory
@@ -124,3 +125,23 @@ def test_audit_log_cannot_be_deleted_even_in_bulk(client, admin_user):
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
     assert AuditLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_an_audit_entry_is_stored_as_recorded(member):
+    """audit_record writes its row with one hand-written INSERT: what it returns is
+    what the log holds, field by field, the changes' JSON and the time included."""
+    entry = audit_record(
+        action="ticket.checked_in",
+        actor=member,
+        target=member,
+        changes={"status": ["confirmed", "checked_in"], "cash": "15.00", "n": 2},
+    )
+
+    stored = AuditLog.objects.get(pk=entry.pk)
+    for field in AuditLog._meta.concrete_fields:
+        assert getattr(entry, field.attname) == getattr(stored, field.attname), (
+            field.name
+        )
+    assert stored.actor == member and stored.actor_label == member.email
+    assert stored.changes["n"] == 2
+    assert AuditLog.objects.filter(action="ticket.checked_in").count() == 1

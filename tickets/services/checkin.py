@@ -2,11 +2,12 @@
 with money due is admitted only once the volunteer says what happened to the cash:
 received (recorded as cash) or not paid (admitted, not paid)."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from payments import services as payment_services
 from payments.models import Payment, PaymentStatus, Provider
 from spanglish.currency import format_money
 from spanglish.errors import ConflictError
+from spanglish.rows import column_list, model_from_row
 from tickets.models import (
     PaymentMethod,
     Ticket,
@@ -115,6 +117,75 @@ def _lock_ticket(queryset) -> Ticket | None:
     )
 
 
+def _scan_event_fields():
+    """The event's columns a scan answer names (as in _SCAN_COLUMNS), in the
+    model's order, which Model.from_db expects."""
+    names = {"id", "title_es", "title_en", "slug", "currency"}
+    return [f for f in Event._meta.concrete_fields if f.attname in names]
+
+
+@functools.cache  # PostgreSQL's only (see _admit_confirmed)
+def _admit_confirmed_sql(*, of_event: bool) -> str:
+    quote = connection.ops.quote_name
+    ticket, event = Ticket._meta, Event._meta
+    columns = (
+        f"{column_list(ticket.concrete_fields, alias='t')}, "
+        f"{column_list(_scan_event_fields(), alias='e')}"
+    )
+    only_event = f" AND t.{quote(ticket.get_field('event').column)} = %s"
+    return (
+        # Names from the models, quoted; every value is a parameter.
+        f"UPDATE {quote(ticket.db_table)} AS t SET "  # noqa: S608
+        f"{quote(ticket.get_field('status').column)} = %s, "
+        f"{quote(ticket.get_field('checkin_at').column)} = %s, "
+        f"{quote(ticket.get_field('checked_in_by').column)} = %s, "
+        f"{quote(ticket.get_field('updated_at').column)} = %s "
+        f"FROM {quote(event.db_table)} AS e "
+        f"WHERE e.{quote(event.pk.column)} = t.{quote(ticket.get_field('event').column)}"
+        f" AND t.{quote(ticket.get_field('code').column)} = %s"
+        f" AND t.{quote(ticket.get_field('status').column)} = %s"
+        f" AND t.{quote(ticket.get_field('payment_method').column)} <> %s"
+        f"{only_event if of_event else ''} RETURNING {columns}"
+    )
+
+
+def _admit_confirmed(*, code: str, event_id, actor) -> Ticket | None:
+    """The first scan of a confirmed ticket that takes no cash at the door — nearly
+    every scan on a door night — in one statement: the UPDATE finds the row, locks
+    it, checks it in and returns it with the event's columns the answer names.
+    None when it admits nothing (repeated, another event, cancelled, unpaid, paid at
+    the door, no such code): ticket_check_in's locking path then decides and says
+    why. A second scan of the same code at the same moment waits for this row's
+    lock, then finds it no longer confirmed and takes that path.
+
+    PostgreSQL only: SQLite's RETURNING cannot read the joined event. The two ORM
+    statements it replaces (the locking SELECT and the UPDATE) cost three times its
+    CPU, and a round trip more under the lock."""
+    now = timezone.now()
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    params = [
+        TicketStatus.CHECKED_IN,
+        now,
+        by.pk if by else None,
+        now,
+        code,
+        TicketStatus.CONFIRMED,
+        PaymentMethod.DOOR,
+    ]
+    if event_id:
+        params.append(event_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_admit_confirmed_sql(of_event=bool(event_id)), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = Ticket._meta.concrete_fields
+    ticket = model_from_row(Ticket, fields, row[: len(fields)])
+    ticket.event = model_from_row(Event, _scan_event_fields(), row[len(fields) :])
+    ticket.checked_in_by = by
+    return ticket
+
+
 @transaction.atomic
 def ticket_check_in(
     *,
@@ -140,6 +211,13 @@ def ticket_check_in(
     """
     normalized = normalize_ticket_code(code)
     wanted_id = str(event.pk if event is not None else event_id or "")
+    if connection.vendor == "postgresql":
+        admitted = _admit_confirmed(
+            code=normalized, event_id=wanted_id or None, actor=actor
+        )
+        if admitted is not None:
+            zero = Decimal("0")  # it takes no cash and owes none
+            return _checked_in(admitted, actor=actor, collect=zero, due=zero)
     # Most tickets take no cash at the door: only their row is competed for, so
     # they are found and locked in one statement, and scans of different tickets
     # never wait for each other.
@@ -241,6 +319,14 @@ def ticket_check_in(
         amount_collected=ticket.amount_collected,
         updated_at=ticket.updated_at,
     )
+    return _checked_in(ticket, actor=actor, collect=collect, due=due)
+
+
+def _checked_in(
+    ticket: Ticket, *, actor, collect: Decimal, due: Decimal
+) -> CheckinResult:
+    """Audit a check-in just written (`due` was owed at the door, `collect` taken)
+    and answer it."""
     audit_record(
         action="ticket.checked_in",
         actor=actor,

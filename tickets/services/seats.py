@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 from spanglish.errors import ConflictError
+from spanglish.rows import column_list, model_from_row
 from tickets.models import (
     Side,
     Ticket,
@@ -146,7 +147,7 @@ def lock_event_counting_held(
         rows = count.fetchall()
     if row is None:
         raise Event.DoesNotExist("Event matching query does not exist.")
-    return _event_from_row(row), _held(rows)
+    return model_from_row(Event, Event._meta.concrete_fields, row), _held(rows)
 
 
 @functools.cache  # PostgreSQL's only (see lock_event_counting_held)
@@ -154,28 +155,11 @@ def _lock_event_sql() -> str:
     """lock_event's statement: every column of the event, FOR NO KEY UPDATE."""
     quote = connection.ops.quote_name
     meta = Event._meta
-    columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+    columns = column_list(meta.concrete_fields)
     return (
         # Names from the model, quoted; the id is a parameter.
         f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
         f"WHERE {quote(meta.pk.column)} = %s FOR NO KEY UPDATE"
-    )
-
-
-def _event_from_row(row) -> Event:
-    """An Event from a row of _lock_event_sql, converted as the ORM converts it."""
-    meta = Event._meta
-    values = []
-    for field, value in zip(meta.concrete_fields, row, strict=True):
-        column = field.get_col(meta.db_table)
-        for convert in [
-            *connection.ops.get_db_converters(column),
-            *field.get_db_converters(connection),
-        ]:
-            value = convert(value, column, connection)
-        values.append(value)
-    return Event.from_db(
-        connection.alias, [f.attname for f in meta.concrete_fields], values
     )
 
 
