@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
@@ -96,13 +97,14 @@ def _one(queryset) -> Ticket | None:
     return next(iter(queryset.order_by()[:1]), None)
 
 
+_SCAN_EVENT_NAMES = ("id", "title_es", "title_en", "slug", "currency")
 # What a scan reads of the ticket's event and of who checked it in: the answer,
 # the messages and the audit label name them, the cash takes the currency. Not
 # their other columns (an event's descriptions in two languages among them):
 # building and reading sixty columns per scan was a fifth of a scan's CPU.
 _SCAN_COLUMNS = (
     *(field.name for field in Ticket._meta.concrete_fields),
-    *(f"event__{name}" for name in ("id", "title_es", "title_en", "slug", "currency")),
+    *(f"event__{name}" for name in _SCAN_EVENT_NAMES),
     *(f"checked_in_by__{name}" for name in ("id", "name", "email")),
 )
 
@@ -117,35 +119,37 @@ def _lock_ticket(queryset) -> Ticket | None:
     )
 
 
-def _scan_event_fields():
-    """The event's columns a scan answer names (as in _SCAN_COLUMNS), in the
-    model's order, which Model.from_db expects."""
-    names = {"id", "title_es", "title_en", "slug", "currency"}
-    return [f for f in Event._meta.concrete_fields if f.attname in names]
+@functools.cache
+def _scan_event_fields() -> tuple:
+    """The event's columns a scan answer names, in the model's order, which
+    Model.from_db expects."""
+    return tuple(
+        f for f in Event._meta.concrete_fields if f.attname in _SCAN_EVENT_NAMES
+    )
 
 
 @functools.cache  # PostgreSQL's only (see _admit_confirmed)
 def _admit_confirmed_sql(*, of_event: bool) -> str:
     quote = connection.ops.quote_name
     ticket, event = Ticket._meta, Event._meta
-    columns = (
-        f"{column_list(ticket.concrete_fields, alias='t')}, "
-        f"{column_list(_scan_event_fields(), alias='e')}"
-    )
-    only_event = f" AND t.{quote(ticket.get_field('event').column)} = %s"
+
+    def column(name):
+        return f"t.{quote(ticket.get_field(name).column)}"
+
     return (
         # Names from the models, quoted; every value is a parameter.
         f"UPDATE {quote(ticket.db_table)} AS t SET "  # noqa: S608
-        f"{quote(ticket.get_field('status').column)} = %s, "
-        f"{quote(ticket.get_field('checkin_at').column)} = %s, "
-        f"{quote(ticket.get_field('checked_in_by').column)} = %s, "
-        f"{quote(ticket.get_field('updated_at').column)} = %s "
-        f"FROM {quote(event.db_table)} AS e "
-        f"WHERE e.{quote(event.pk.column)} = t.{quote(ticket.get_field('event').column)}"
-        f" AND t.{quote(ticket.get_field('code').column)} = %s"
-        f" AND t.{quote(ticket.get_field('status').column)} = %s"
-        f" AND t.{quote(ticket.get_field('payment_method').column)} <> %s"
-        f"{only_event if of_event else ''} RETURNING {columns}"
+        + ", ".join(
+            f"{quote(ticket.get_field(name).column)} = %s"
+            for name in ("status", "checkin_at", "checked_in_by", "updated_at")
+        )
+        + f" FROM {quote(event.db_table)} AS e"
+        f" WHERE e.{quote(event.pk.column)} = {column('event')}"
+        f" AND {column('code')} = %s AND {column('status')} = %s"
+        f" AND {column('payment_method')} <> %s"
+        + (f" AND {column('event')} = %s" if of_event else "")
+        + f" RETURNING {column_list(ticket.concrete_fields, alias='t')},"
+        f" {column_list(_scan_event_fields(), alias='e')}"
     )
 
 
@@ -173,7 +177,10 @@ def _admit_confirmed(*, code: str, event_id, actor) -> Ticket | None:
         PaymentMethod.DOOR,
     ]
     if event_id:
-        params.append(event_id)
+        try:
+            params.append(Event._meta.pk.to_python(event_id))
+        except ValidationError:
+            return None  # no such event: the locking path says so
     with connection.cursor() as cursor:
         cursor.execute(_admit_confirmed_sql(of_event=bool(event_id)), params)
         row = cursor.fetchone()
