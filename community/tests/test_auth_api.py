@@ -3,6 +3,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 
 from community.models import Role, User
+from community.selectors import user_by_pk
 from community.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,8 @@ def test_an_access_token_stops_working_when_its_user_is_deactivated(api_client, 
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "user_inactive"
+    spanish = api_client.get("/api/auth/me", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.json()["error"]["message"] == "Esta cuenta está desactivada."
 
 
 def test_an_access_token_of_a_deleted_user_is_refused(api_client, member):
@@ -188,8 +191,6 @@ def test_an_access_token_of_a_deleted_user_is_refused(api_client, member):
 def test_the_api_reads_the_signed_in_user_as_stored(member):
     """The API's user lookup (one hand-written statement) builds the same user,
     field by field, as the ORM, from the id as a UUID or as text."""
-    from community.selectors import user_by_pk
-
     stored = User.objects.get(pk=member.pk)
     for pk in (member.pk, str(member.pk)):
         user = user_by_pk(pk)
