@@ -200,3 +200,56 @@ def test_the_api_reads_the_signed_in_user_as_stored(member):
             )
     assert user_by_pk("not-a-uuid") is None
     assert user_by_pk("00000000-0000-4000-8000-000000000000") is None
+
+
+def test_an_access_token_used_before_is_refused_once_it_expires(api_client, member):
+    """A token the API has already verified is still refused after its expiry."""
+    import time
+    from datetime import timedelta
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken.for_user(member)
+    token.set_exp(lifetime=timedelta(seconds=2))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api_client.get("/api/auth/me").status_code == 200
+
+    time.sleep(2.1)
+    response = api_client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+
+
+def test_an_access_token_used_before_is_refused_after_signing_out_everywhere(
+    api_client, member
+):
+    from community.sessions import user_revoke_sessions
+
+    access = login(api_client, member.email).json()["access"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert api_client.get("/api/auth/me").status_code == 200
+
+    user_revoke_sessions(user=member)
+
+    assert api_client.get("/api/auth/me").status_code == 401
+
+
+def test_a_tampered_copy_of_a_token_in_use_is_refused(api_client, member):
+    access = login(api_client, member.email).json()["access"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert api_client.get("/api/auth/me").status_code == 200
+
+    header, payload, signature = access.split(".")
+    forged = ".".join(
+        [header, payload, ("A" if signature[0] != "A" else "B") + signature[1:]]
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
+    response = api_client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    spanish = api_client.get("/api/auth/me", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.json()["error"]["message"] == (
+        "Este token no es válido o ha caducado. Renuévalo o vuelve a iniciar sesión."
+    )

@@ -132,7 +132,10 @@ def exception_handler(exc, context):
         )
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if not isinstance(code, str):
-            code = "error"
+            # A detail with parts (simplejwt's refused token lists why each token
+            # class refused it): the exception's own code, e.g. token_not_valid,
+            # so a client knows to refresh.
+            code = getattr(exc, "default_code", "error")
         fields = {}
     response.data = error_body(code, message, fields)
     return response

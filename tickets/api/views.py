@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from community.api.idempotency import idempotent
 from community.services import user_get_or_create_by_email
 from events.models import Event
+from events.selectors import event_published_by_pk
 from spanglish.api.deprecation import DeprecationHeadersMixin
 from spanglish.api.exceptions import error_body, json_error_response
 from spanglish.api.permissions import (
@@ -77,7 +78,9 @@ class TicketBookView(DeprecationHeadersMixin, GenericAPIView):
         serializer = TicketBookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        event = get_object_or_404(Event.objects.published(), pk=data["event"])
+        event = event_published_by_pk(data["event"])
+        if event is None:
+            raise Http404
         name = data.get("attendee_name", "")
         email = data.get("attendee_email", "")
         if request.user.is_authenticated:

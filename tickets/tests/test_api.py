@@ -181,3 +181,13 @@ def test_attendee_export_api_xlsx_and_csv_accept_header(auth_client, admin_user)
     )
     assert csv_response.status_code == 200
     assert b"".join(csv_response.streaming_content).startswith("\ufeff".encode())
+
+
+@pytest.mark.parametrize("status", ["draft", "cancelled", "completed", None])
+def test_booking_an_event_that_is_not_published_is_404(auth_client, member, status):
+    event = EventFactory(status=status or "published")
+    pk = str(event.pk) if status else "00000000-0000-4000-8000-000000000000"
+    response = auth_client(member).post("/api/tickets", {"event": pk})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert not Ticket.objects.filter(user=member).exists()
