@@ -1,13 +1,9 @@
 """Reads about users that pages, API and admin share."""
 
-import functools
-
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from community.models import User
-from spanglish.rows import column_list, model_from_row
+from spanglish.rows import instance_by_pk
 
 
 def user_is_staff(user) -> bool:
@@ -33,31 +29,10 @@ def user_search(*, query: str = "") -> QuerySet:
     return users
 
 
-@functools.cache
-def _user_by_pk_sql() -> str:
-    quote = connection.ops.quote_name
-    meta = User._meta
-    return (
-        # Names from the model, quoted; the id is a parameter.
-        f"SELECT {column_list(meta.concrete_fields)} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
-
-
 def user_by_pk(pk) -> User | None:
     """The user with primary key `pk` (a UUID or its text), every column, or None.
 
     The API authenticates every request with it (community.api.authentication):
     one statement written once, since the ORM built and compiled the same SELECT
     again on every request, a tenth of a door scan's CPU."""
-    field = User._meta.pk
-    try:
-        value = field.get_db_prep_value(field.to_python(pk), connection)
-    except ValidationError:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_user_by_pk_sql(), [value])
-        row = cursor.fetchone()
-    return (
-        None if row is None else model_from_row(User, User._meta.concrete_fields, row)
-    )
+    return instance_by_pk(User, pk)

@@ -2,16 +2,12 @@
 `annotate_events` (events/extensions.py): apps above add their counts (seats held)
 in the same query."""
 
-import functools
-
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import QuerySet
 
 from events.extensions import annotate_events
 from events.models import Event, EventStatus
 from media.models import Media, MediaRole
-from spanglish.rows import column_list, model_from_row
+from spanglish.rows import instance_by_pk
 
 
 def event_public_list() -> QuerySet[Event]:
@@ -36,33 +32,9 @@ def event_gallery(*, event: Event) -> QuerySet[Media]:
     ).order_by("created_at")
 
 
-@functools.cache
-def _event_published_by_pk_sql() -> str:
-    quote = connection.ops.quote_name
-    meta = Event._meta
-    return (
-        # Names from the model, quoted; the id and the status are parameters.
-        f"SELECT {column_list(meta.concrete_fields)} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(meta.pk.column)} = %s "
-        f"AND {quote(meta.get_field('status').column)} = %s"
-    )
-
-
 def event_published_by_pk(pk) -> Event | None:
     """The published event with primary key `pk` (a UUID or its text), every
     column, or None: `Event.objects.published().get(pk=pk)` as one statement
     written once. Every API booking reads its event so; the ORM built and compiled
     the same SELECT again each time."""
-    field = Event._meta.pk
-    try:
-        value = field.get_db_prep_value(field.to_python(pk), connection)
-    except ValidationError:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _event_published_by_pk_sql(), [value, EventStatus.PUBLISHED.value]
-        )
-        row = cursor.fetchone()
-    return (
-        None if row is None else model_from_row(Event, Event._meta.concrete_fields, row)
-    )
+    return instance_by_pk(Event, pk, status=EventStatus.PUBLISHED)
