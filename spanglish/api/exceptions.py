@@ -132,8 +132,8 @@ def exception_handler(exc, context):
         )
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if not isinstance(code, str):
-            # A detail with parts (simplejwt's refused token lists why each token
-            # class refused it): the exception's own code, e.g. token_not_valid,
+            # A detail with parts (simplejwt's exceptions always carry a dict, the
+            # message and its code): the exception's own code, e.g. token_not_valid,
             # so a client knows to refresh.
             code = getattr(exc, "default_code", "error")
         fields = {}
